@@ -1,0 +1,165 @@
+// Package api assembles the HTTP server: every feature's operations on one
+// huma API, the OpenAPI document, health and metrics endpoints, the embedded
+// UI, and the middleware every request passes through.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/rudder-crm/rudder/internal/audit"
+	"github.com/rudder-crm/rudder/internal/auth/session"
+	"github.com/rudder-crm/rudder/internal/demo"
+	"github.com/rudder-crm/rudder/internal/org"
+	"github.com/rudder-crm/rudder/internal/platform/db"
+	"github.com/rudder-crm/rudder/internal/platform/httpx"
+	"github.com/rudder-crm/rudder/web"
+)
+
+// Options configure the server.
+type Options struct {
+	Version      string
+	Demo         bool // show the demo logins on the login page
+	Signup       bool
+	CookieSecure bool
+	Logger       *slog.Logger
+}
+
+// Server is the assembled HTTP handler with its API description.
+type Server struct {
+	Handler http.Handler
+	API     huma.API
+	// Patterns lists every pattern registered on the mux, for the test that
+	// proves each /api/v1 route is in the OpenAPI document.
+	Patterns []string
+}
+
+// recordingMux remembers the patterns huma and we register.
+type recordingMux struct {
+	*http.ServeMux
+	patterns *[]string
+}
+
+func (m recordingMux) HandleFunc(p string, h func(http.ResponseWriter, *http.Request)) {
+	*m.patterns = append(*m.patterns, p)
+	m.ServeMux.HandleFunc(p, h)
+}
+
+func (m recordingMux) Handle(p string, h http.Handler) {
+	*m.patterns = append(*m.patterns, p)
+	m.ServeMux.Handle(p, h)
+}
+
+// New builds the server over an open, migrated database.
+func New(d *db.DB, o Options) *Server {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	s := &Server{}
+	mux := recordingMux{ServeMux: http.NewServeMux(), patterns: &s.Patterns}
+	s.API = humago.New(mux, apiConfig(o.Version))
+
+	sess := session.Options{CookieSecure: o.CookieSecure}
+	orgs := &org.Service{DB: d}
+	session.Register(s.API, d, sess, orgs.GetUser)
+	org.Register(s.API, orgs, org.Options{Signup: o.Signup, Session: sess})
+	audit.Register(s.API, d)
+	registerConfig(s.API, o)
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(d.Write.DB, "write"))
+	if d.Read != d.Write {
+		reg.MustRegister(collectors.NewDBStatsCollector(d.Read.DB, "read"))
+	}
+	metrics := httpx.NewMetrics(reg)
+
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := d.Ping(ctx); err != nil {
+			httpx.WriteProblem(w, http.StatusServiceUnavailable, "database unreachable")
+			return
+		}
+		_, _ = w.Write([]byte("ready\n"))
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		httpx.WriteProblem(w, http.StatusNotFound, "no API route "+r.Method+" "+r.URL.Path)
+	})
+	ui := web.Handler()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			httpx.WriteProblem(w, http.StatusMethodNotAllowed, "the UI is read-only; the API is under /api/v1")
+			return
+		}
+		ui.ServeHTTP(w, r)
+	})
+
+	var h http.Handler = httpx.RecordRoute(mux.ServeMux)
+	h = httpx.Idempotency(d, h)
+	h = session.Middleware(d, h)
+	h = session.WithClientIP(h)
+	h = http.NewCrossOriginProtection().Handler(h)
+	s.Handler = httpx.Observe(metrics, o.Logger, securityHeaders(h))
+	return s
+}
+
+func apiConfig(version string) huma.Config {
+	cfg := huma.DefaultConfig("Rudder API", version)
+	cfg.Info.Description = "Rudder: lead-to-cash sales process management. Money is in minor units with a currency."
+	cfg.OpenAPIPath = "/api/v1/openapi"
+	cfg.SchemasPath = "/api/v1/schemas"
+	cfg.DocsPath = "" // the docs renderer loads scripts from a CDN; the JSON document is enough
+	cfg.CreateHooks = nil // no $schema links in answers
+	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		"session": {Type: "apiKey", In: "cookie", Name: session.Cookie},
+		"bearer":  {Type: "http", Scheme: "bearer"},
+	}
+	return cfg
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			h.Set("Cache-Control", "no-store")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// PublicConfig tells the login page what this server offers.
+type PublicConfig struct {
+	Demo         bool         `json:"demo"`
+	DemoPassword string       `json:"demo_password,omitempty"`
+	DemoLogins   []demo.Login `json:"demo_logins" nullable:"false"`
+	Signup       bool         `json:"signup"`
+	Version      string       `json:"version"`
+}
+
+func registerConfig(api huma.API, o Options) {
+	httpx.Register(api, huma.Operation{OperationID: "get-config", Method: http.MethodGet, Path: "/api/v1/config",
+		Tags: []string{"sessions"}, Summary: "What the login page needs to know"}, httpx.Public,
+		func(ctx context.Context, _ *struct{}) (*struct{ Body PublicConfig }, error) {
+			c := PublicConfig{Signup: o.Signup, Version: o.Version, DemoLogins: []demo.Login{}}
+			if o.Demo {
+				c.Demo, c.DemoPassword, c.DemoLogins = true, demo.Password, demo.Logins()
+			}
+			return &struct{ Body PublicConfig }{Body: c}, nil
+		})
+}
