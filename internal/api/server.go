@@ -121,7 +121,7 @@ func apiConfig(version string) huma.Config {
 	cfg.Info.Description = "Rudder: lead-to-cash sales process management. Money is in minor units with a currency."
 	cfg.OpenAPIPath = "/api/v1/openapi"
 	cfg.SchemasPath = "/api/v1/schemas"
-	cfg.DocsPath = "" // the docs renderer loads scripts from a CDN; the JSON document is enough
+	cfg.DocsPath = ""     // the docs renderer loads scripts from a CDN; the JSON document is enough
 	cfg.CreateHooks = nil // no $schema links in answers
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"session": {Type: "apiKey", In: "cookie", Name: session.Cookie},

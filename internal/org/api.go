@@ -23,7 +23,9 @@ type idPath struct {
 	ID string `path:"id" format:"uuid" doc:"Record id."`
 }
 
-type idMatch struct {
+// IDMatch is the path id and If-Match header of an update (exported so
+// huma sees the fields of the embedded struct).
+type IDMatch struct {
 	ID      string `path:"id" format:"uuid" doc:"Record id."`
 	IfMatch string `header:"If-Match" required:"true" doc:"The record's version as an ETag, from its last read."`
 }
@@ -113,7 +115,7 @@ func registerUsers(api huma.API, s *Service) {
 	httpx.Register(api, huma.Operation{OperationID: "update-user", Method: http.MethodPatch, Path: "/api/v1/users/{id}",
 		Tags: []string{"users"}, Summary: "Change, disable or re-enable a user", Errors: []int{409, 412}}, write,
 		func(ctx context.Context, in *struct {
-			idMatch
+			IDMatch
 			Body UserPatch
 		}) (*one[User], error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
@@ -169,7 +171,7 @@ func registerDepartments(api huma.API, s *Service) {
 	httpx.Register(api, huma.Operation{OperationID: "update-department", Method: http.MethodPatch, Path: "/api/v1/departments/{id}",
 		Tags: []string{"departments"}, Summary: "Rename, move or set the manager of a department", Errors: []int{409, 412}}, write,
 		func(ctx context.Context, in *struct {
-			idMatch
+			IDMatch
 			Body DepartmentPatch
 		}) (*one[Department], error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
@@ -222,7 +224,7 @@ func registerRoles(api huma.API, s *Service) {
 	httpx.Register(api, huma.Operation{OperationID: "update-role", Method: http.MethodPatch, Path: "/api/v1/roles/{id}",
 		Tags: []string{"roles"}, Summary: "Change a custom role", Errors: []int{409, 412}}, write,
 		func(ctx context.Context, in *struct {
-			idMatch
+			IDMatch
 			Body RolePatch
 		}) (*one[Role], error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)

@@ -145,6 +145,9 @@ func (s *Service) UpdateDepartment(ctx context.Context, id string, version int64
 				return err
 			}
 		}
+		if len(audit.Diff(old, &d)) == 0 {
+			return nil // nothing changes: keep the version, write nothing
+		}
 		if err := s.uniqueName(ctx, d.ParentID, d.Name, d.ID); err != nil {
 			return err
 		}

@@ -118,6 +118,10 @@ func (s *Service) UpdateRole(ctx context.Context, id string, version int64, in R
 		if in.DataScope != nil {
 			r.DataScope = *in.DataScope
 		}
+		if len(audit.Diff(old, &r)) == 0 {
+			out = old
+			return nil // nothing changes: keep the version, write nothing
+		}
 		if err := checkGrant(p, "body.permissions", r.Permissions, r.DataScope); err != nil {
 			return err
 		}

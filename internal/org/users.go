@@ -242,6 +242,9 @@ func (s *Service) UpdateUser(ctx context.Context, id string, version int64, in U
 		if err != nil {
 			return err
 		}
+		if in.Password == nil && len(audit.Diff(old, &u)) == 0 {
+			return nil // nothing changes: keep the version, write nothing
+		}
 		if err := s.checkRefs(ctx, &u); err != nil {
 			return err
 		}

@@ -102,7 +102,7 @@ func Resolve(ctx context.Context, d *db.DB, secret string) (*auth.Principal, err
 		p        auth.Principal
 		perms    string
 		deptPath string
-		lastSeen time.Time
+		lastSeen sql.NullTime // sessions: last request; tokens: last use, if any
 		expires  sql.NullTime
 	)
 	var q string
@@ -117,7 +117,7 @@ func Resolve(ctx context.Context, d *db.DB, secret string) (*auth.Principal, err
 	case strings.HasPrefix(secret, tokenPrefix):
 		p.Credential = "token"
 		q = `SELECT u.id, u.tenant_id, t.name, u.name, u.email, COALESCE(u.department_id, ''), u.role_id,
-			COALESCE(r.key, ''), r.name, r.permissions, r.data_scope, COALESCE(d.path, ''), COALESCE(k.last_used_at, k.created_at), k.expires_at
+			COALESCE(r.key, ''), r.name, r.permissions, r.data_scope, COALESCE(d.path, ''), k.last_used_at, k.expires_at
 			FROM api_tokens k JOIN users u ON u.id = k.user_id JOIN roles r ON r.id = u.role_id
 			JOIN tenants t ON t.id = u.tenant_id LEFT JOIN departments d ON d.id = u.department_id
 			WHERE k.hash = ? AND k.revoked_at IS NULL AND u.status = 'active'`
@@ -135,7 +135,7 @@ func Resolve(ctx context.Context, d *db.DB, secret string) (*auth.Principal, err
 	if expires.Valid && !now.Before(expires.Time) {
 		return nil, nil
 	}
-	if p.Credential == "session" && now.Sub(lastSeen) > SessionIdle {
+	if p.Credential == "session" && (!lastSeen.Valid || now.Sub(lastSeen.Time) > SessionIdle) {
 		return nil, nil
 	}
 	var list []string
@@ -152,7 +152,7 @@ func Resolve(ctx context.Context, d *db.DB, secret string) (*auth.Principal, err
 		}
 	}
 	p.CredentialHash = hash
-	if now.Sub(lastSeen) > touchEvery {
+	if !lastSeen.Valid || now.Sub(lastSeen.Time) > touchEvery {
 		touch(ctx, d, p.Credential, hash, now)
 	}
 	return &p, nil

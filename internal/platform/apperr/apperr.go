@@ -56,7 +56,7 @@ func ConflictField(field, format string, args ...any) error {
 
 // Stale: the caller's version is not the record's current version.
 func Stale(what string, current int64) error {
-	return &Error{Kind: KindStale, Message: fmt.Sprintf("%s was changed by someone else (now version %d); reload and try again", what, current), Field: "headers.If-Match"}
+	return &Error{Kind: KindStale, Message: fmt.Sprintf("%s was changed by someone else (now version %d); reload and try again", what, current), Field: "header.If-Match"}
 }
 
 // Forbidden: the caller may not do this.

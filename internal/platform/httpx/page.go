@@ -80,7 +80,7 @@ func ParseIfMatch(h string) (int64, error) {
 	s = strings.Trim(s, `"`)
 	v, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || v < 1 {
-		return 0, apperr.Invalid("headers.If-Match", "must be the record's version as an ETag, like \"3\"")
+		return 0, apperr.Invalid("header.If-Match", "must be the record's version as an ETag, like \"3\"")
 	}
 	return v, nil
 }
