@@ -1,0 +1,311 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/rudder-crm/rudder/internal/apitest"
+	"github.com/rudder-crm/rudder/internal/platform/db"
+	"github.com/rudder-crm/rudder/internal/platform/dbtest"
+	"github.com/rudder-crm/rudder/internal/platform/httpx"
+)
+
+// operations lists every operation of the API document.
+func operations(api huma.API) []*huma.Operation {
+	var ops []*huma.Operation
+	for _, item := range api.OpenAPI().Paths {
+		for _, op := range []*huma.Operation{item.Get, item.Post, item.Put, item.Patch, item.Delete} {
+			if op != nil {
+				ops = append(ops, op)
+			}
+		}
+	}
+	return ops
+}
+
+// TestOpenAPICoversEveryRoute fails when a route under /api/v1 is served
+// but missing from the OpenAPI document, or an operation lacks an access rule.
+func TestOpenAPICoversEveryRoute(t *testing.T) {
+	e := apitest.Start(t, openSQLite(t))
+	documented := map[string]bool{}
+	for _, op := range operations(e.Server.API) {
+		documented[op.Method+" "+op.Path] = true
+		if _, ok := httpx.AccessOf(op); !ok {
+			t.Errorf("%s %s has no access rule", op.Method, op.Path)
+		}
+	}
+	served := 0
+	for _, p := range e.Server.Patterns {
+		method, path, _ := strings.Cut(p, " ")
+		if !strings.HasPrefix(path, "/api/v1/") || strings.HasPrefix(path, "/api/v1/openapi") || strings.HasPrefix(path, "/api/v1/schemas") {
+			continue
+		}
+		served++
+		if !documented[method+" "+path] {
+			t.Errorf("route %s is not in the OpenAPI document", p)
+		}
+	}
+	if served < 20 {
+		t.Fatalf("only %d API routes seen; the recorder is broken", served)
+	}
+	doc := e.Anon().Do("GET", "/api/v1/openapi.json", nil).Want(200).Map()
+	if doc["openapi"] != "3.1.0" {
+		t.Fatalf("openapi version %v", doc["openapi"])
+	}
+	if n := len(doc["paths"].(map[string]any)); n < 12 {
+		t.Fatalf("served document has %d paths", n)
+	}
+}
+
+// caller is one identity the matrix tries.
+type caller struct {
+	name   string
+	client *apitest.Client
+	perms  map[string]bool
+	self   string
+	other  bool // of another tenant
+}
+
+// TestAuthorizationMatrix walks every operation with every built-in role, an
+// anonymous caller and an admin of another tenant. Each answer must be what
+// that caller may see; and no refused call may change anything.
+func TestAuthorizationMatrix(t *testing.T) {
+	each(t, func(t *testing.T, e *apitest.Env) {
+		admin := e.Demo("admin@demo.local")
+		fx := fixtures(t, e, admin)
+		before := auditCount(t, e)
+
+		for _, op := range operations(e.Server.API) {
+			access, _ := httpx.AccessOf(op)
+			if access.Public {
+				continue // sign-in, sign-up and config: covered by their own tests
+			}
+			for _, c := range fx.callers {
+				if op.Path == "/api/v1/sessions/current" && c.client.Token != "" {
+					continue // signing out would end the caller; TestSignInMeAndSignOut covers it
+				}
+				if op.Method == http.MethodDelete && op.Path == "/api/v1/tokens/{id}" && c.name == "admin" {
+					continue // the owner's revocation is allowed; TestTokens covers it
+				}
+				path, target := fx.fill(op.Path)
+				got := c.client.Do(op.Method, path, bodyFor(op), "If-Match", `"999999"`)
+				want := fx.expect(op, access, c, target)
+				if !slices.Contains(want, got.Status) {
+					t.Errorf("%s %s as %s: %d, want %v: %.200s", op.Method, path, c.name, got.Status, want, got.Body)
+					continue
+				}
+				if got.Status == 200 {
+					fx.checkNoLeak(t, op, c, got)
+				}
+			}
+		}
+		if after := auditCount(t, e); after != before {
+			t.Fatalf("the matrix changed data: %d audit entries before, %d after", before, after)
+		}
+	})
+}
+
+type matrixFixture struct {
+	callers []caller
+	// ids of tenant A objects each {id} route is tried with
+	targets map[string]string
+	// targetVisible says which callers may see each target
+	visible map[string]func(c caller) bool
+	idsA    []string // every id of tenant A the matrix knows
+	idsB    []string
+	ownIDs  map[string][]string // per caller: ids of users in their scope
+}
+
+func fixtures(t *testing.T, e *apitest.Env, admin *apitest.Client) *matrixFixture {
+	fx := &matrixFixture{targets: map[string]string{}, visible: map[string]func(caller) bool{}, ownIDs: map[string][]string{}}
+	// A viewer in 上海一组, and a custom role someone holds (so it cannot be deleted).
+	var deps struct{ Items []map[string]any }
+	admin.Do("GET", "/api/v1/departments", nil).Want(200).JSON(&deps)
+	dept := map[string]string{}
+	for _, d := range deps.Items {
+		dept[d["name"].(string)] = d["id"].(string)
+		fx.idsA = append(fx.idsA, d["id"].(string))
+	}
+	custom := admin.Do("POST", "/api/v1/roles", map[string]any{"name": "大客户专员", "permissions": []string{"user.read"}, "data_scope": "own"}).Want(201).Map()
+	createUser(t, admin, map[string]any{"email": "viewer@demo.local", "name": "观察员", "password": "viewer password 1",
+		"department_id": dept["上海一组"], "role_id": roleID(t, admin, "viewer")})
+	createUser(t, admin, map[string]any{"email": "custom@demo.local", "name": "专员", "password": "custom password 1",
+		"department_id": dept["杭州二组"], "role_id": custom["id"]})
+	tok := admin.Do("POST", "/api/v1/tokens", map[string]any{"name": "matrix"}).Want(201).Map()
+
+	var users struct{ Items []map[string]any }
+	admin.Do("GET", "/api/v1/users?limit=100", nil).Want(200).JSON(&users)
+	byEmail := map[string]map[string]any{}
+	for _, u := range users.Items {
+		byEmail[u["email"].(string)] = u
+		fx.idsA = append(fx.idsA, u["id"].(string))
+	}
+	var roles struct{ Items []map[string]any }
+	admin.Do("GET", "/api/v1/roles", nil).Want(200).JSON(&roles)
+	for _, r := range roles.Items {
+		fx.idsA = append(fx.idsA, r["id"].(string))
+	}
+	fx.idsA = append(fx.idsA, tok["id"].(string))
+
+	// Tenant B, signed up through the API.
+	b := e.Anon().Do("POST", "/api/v1/signup", map[string]string{"company": "别家公司", "name": "外人",
+		"email": "outsider@other.test", "password": "outsider password"}).Want(201).Map()
+	bAdmin := e.Login("outsider@other.test", "outsider password")
+	fx.idsB = append(fx.idsB, b["user"].(map[string]any)["id"].(string), b["user"].(map[string]any)["department_id"].(string))
+
+	target := byEmail["east2.rep1@demo.local"] // in 华东大区/杭州二组
+	fx.targets["users"] = target["id"].(string)
+	fx.targets["departments"] = dept["杭州二组"] // has members: deleting it is refused
+	fx.targets["roles"] = custom["id"].(string) // held by a user: deleting it is refused
+	fx.targets["tokens"] = tok["id"].(string)
+
+	fx.visible["users"] = func(c caller) bool { return userVisible(c, target, byEmail, dept) }
+	fx.visible["departments"] = func(c caller) bool { return !c.other }
+	fx.visible["roles"] = func(c caller) bool { return !c.other }
+	fx.visible["tokens"] = func(c caller) bool { return c.name == "admin" }
+
+	for _, email := range []string{"admin@demo.local", "director@demo.local", "finance@demo.local", "east1.manager@demo.local",
+		"east1.rep1@demo.local", "viewer@demo.local", "custom@demo.local"} {
+		pw := "rudder-demo"
+		if email == "viewer@demo.local" {
+			pw = "viewer password 1"
+		} else if email == "custom@demo.local" {
+			pw = "custom password 1"
+		}
+		cl := e.Login(email, pw)
+		me := cl.Do("GET", "/api/v1/me", nil).Want(200).Map()
+		fx.callers = append(fx.callers, describeCaller(strings.Split(email, "@")[0], cl, me, false))
+	}
+	fx.callers = append(fx.callers, describeCaller("other-tenant-admin", bAdmin, bAdmin.Do("GET", "/api/v1/me", nil).Want(200).Map(), true))
+	fx.callers = append(fx.callers, caller{name: "anonymous", client: e.Anon(), perms: map[string]bool{}})
+	fx.callers[0].name = "admin"
+	return fx
+}
+
+func describeCaller(name string, cl *apitest.Client, me map[string]any, other bool) caller {
+	perms := map[string]bool{}
+	for _, p := range me["permissions"].([]any) {
+		perms[p.(string)] = true
+	}
+	u := me["user"].(map[string]any)
+	perms["*"+me["data_scope"].(string)] = true
+	if d, ok := u["department_id"].(string); ok {
+		perms["@"+d] = true
+	}
+	return caller{name: name, client: cl, perms: perms, self: u["id"].(string), other: other}
+}
+
+func (c caller) perms2dept() string {
+	for k := range c.perms {
+		if strings.HasPrefix(k, "@") {
+			return k[1:]
+		}
+	}
+	return ""
+}
+
+// userVisible: the data scope rule for users, restated independently of the code under test.
+func userVisible(c caller, target map[string]any, _ map[string]map[string]any, dept map[string]string) bool {
+	switch {
+	case c.other:
+		return false
+	case c.perms["*all"]:
+		return true
+	case c.perms["*department"]:
+		mine := c.perms2dept()
+		// The target sits in 杭州二组, below 华东大区: visible from either.
+		return mine == dept["杭州二组"] || mine == dept["华东大区"]
+	}
+	return c.self == target["id"]
+}
+
+// fill replaces {id} with the tenant-A object of the route's resource.
+func (fx *matrixFixture) fill(path string) (string, string) {
+	if !strings.Contains(path, "{id}") {
+		return path, ""
+	}
+	res := strings.Split(strings.TrimPrefix(path, "/api/v1/"), "/")[0]
+	id, ok := fx.targets[res]
+	if !ok {
+		panic("authz matrix: no fixture for resource " + res + "; add one when adding a resource")
+	}
+	return strings.Replace(path, "{id}", id, 1), res
+}
+
+// bodyFor sends an empty JSON object: enough to reach the handler for
+// patches (every field optional) and invalid for creates, so an allowed
+// create answers 422 and writes nothing.
+func bodyFor(op *huma.Operation) any {
+	if op.Method == http.MethodPost || op.Method == http.MethodPatch {
+		return map[string]any{}
+	}
+	return nil
+}
+
+// expect lists the statuses a caller may get.
+func (fx *matrixFixture) expect(op *huma.Operation, access httpx.Access, c caller, resource string) []int {
+	switch {
+	case c.client.Token == "":
+		return []int{401}
+	case access.Perm != "" && !c.perms[access.Perm]:
+		return []int{403}
+	}
+	if resource == "" { // collections
+		switch op.Method {
+		case http.MethodGet:
+			return []int{200}
+		case http.MethodPost:
+			return []int{422}
+		}
+		return []int{204}
+	}
+	if !fx.visible[resource](c) {
+		return []int{404}
+	}
+	switch op.Method {
+	case http.MethodPatch:
+		return []int{412} // the matrix sends a stale version: refused before any write
+	case http.MethodDelete:
+		return []int{409}
+	}
+	return []int{200}
+}
+
+// checkNoLeak: a 200 never carries another tenant's ids, and a user list
+// holds only users in the caller's scope.
+func (fx *matrixFixture) checkNoLeak(t *testing.T, op *huma.Operation, c caller, got *apitest.Resp) {
+	t.Helper()
+	foreign := fx.idsB
+	if c.other {
+		foreign = fx.idsA
+	}
+	for _, id := range foreign {
+		if strings.Contains(string(got.Body), id) {
+			t.Errorf("%s %s as %s leaks id %s of another tenant", op.Method, op.Path, c.name, id)
+		}
+	}
+	if op.Path == "/api/v1/users" && !c.perms["*all"] {
+		var page struct{ Items []map[string]any }
+		got.JSON(&page)
+		for _, u := range page.Items {
+			if c.perms["*own"] && u["id"] != c.self {
+				t.Errorf("%s with own scope sees user %s", c.name, u["email"])
+			}
+		}
+	}
+}
+
+func auditCount(t *testing.T, e *apitest.Env) int64 {
+	n, err := e.DB.Read.NewSelect().Table("audit_log").Count(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func openSQLite(t *testing.T) *db.DB { return dbtest.Open(t, db.SQLite) }
