@@ -160,7 +160,7 @@ func fixtures(t *testing.T, e *apitest.Env, admin *apitest.Client) *matrixFixtur
 
 	target := byEmail["east2.rep1@demo.local"] // in 华东大区/杭州二组
 	fx.targets["users"] = target["id"].(string)
-	fx.targets["departments"] = dept["杭州二组"] // has members: deleting it is refused
+	fx.targets["departments"] = dept["杭州二组"]    // has members: deleting it is refused
 	fx.targets["roles"] = custom["id"].(string) // held by a user: deleting it is refused
 	fx.targets["tokens"] = tok["id"].(string)
 

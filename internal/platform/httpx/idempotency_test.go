@@ -357,3 +357,34 @@ func TestIdempotencyExpiry(t *testing.T) {
 		}
 	})
 }
+
+// Many concurrent first attempts with one key: exactly one runs; the others
+// are told to retry later (409), never a server error.
+func TestIdempotencyConcurrentClaims(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d *db.DB) {
+		for round := range 5 {
+			c := &counting{gate: make(chan struct{})}
+			h := Idempotency(d, c)
+			q := idemReq{key: fmt.Sprintf("race-%d", round), body: `{"x":1}`}
+			const n = 8
+			start := make(chan struct{})
+			out := make(chan int, n)
+			for range n {
+				go func() {
+					<-start
+					out <- do(h, q).Code
+				}()
+			}
+			close(start)
+			codes := map[int]int{}
+			for range n - 1 {
+				codes[<-out]++
+			}
+			close(c.gate)
+			codes[<-out]++
+			if c.calls.Load() != 1 || codes[http.StatusCreated] != 1 || codes[http.StatusConflict] != n-1 {
+				t.Fatalf("round %d: %d handler calls, answers %v; want 1 call, one 201 and %dx409", round, c.calls.Load(), codes, n-1)
+			}
+		}
+	})
+}
