@@ -309,3 +309,5 @@ func auditCount(t *testing.T, e *apitest.Env) int64 {
 }
 
 func openSQLite(t *testing.T) *db.DB { return dbtest.Open(t, db.SQLite) }
+
+func openSQLiteTB(t testing.TB) *db.DB { return dbtest.Open(t, db.SQLite) }

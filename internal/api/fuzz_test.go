@@ -1,0 +1,45 @@
+package api_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/rudder-crm/rudder/internal/apitest"
+)
+
+// FuzzRequestDecoding sends arbitrary bodies to write endpoints as an admin:
+// whatever arrives, the answer is never a 5xx, and a refusal is problem+json.
+func FuzzRequestDecoding(f *testing.F) {
+	seeds := []string{
+		`{"name":"销售部"}`, `{"name":""}`, `{"name":null}`, `{"name":5}`, `{`, `[]`, `null`, ``, `"x"`,
+		`{"name":"a","parent_id":"not-a-uuid"}`, `{"name":"a","extra":true}`, `{"name":"\u0000"}`,
+		`{"email":"a@b.c","name":"n","password":"0123456789abc","role_id":"00000000-0000-7000-8000-000000000000"}`,
+		`{"name":"` + strings.Repeat("长", 200) + `"}`, `{"name":"a"}{"name":"b"}`, "\xff\xfe{}", `{"permissions":[1,2]}`,
+	}
+	for i, s := range seeds {
+		f.Add(uint8(i), s)
+	}
+	e := apitest.Start(f, openSQLiteTB(f))
+	token := e.Demo("admin@demo.local").Token
+	targets := []struct{ method, path string }{
+		{"POST", "/api/v1/departments"}, {"POST", "/api/v1/users"}, {"POST", "/api/v1/roles"},
+		{"POST", "/api/v1/tokens"}, {"POST", "/api/v1/sessions"}, {"PATCH", "/api/v1/roles/00000000-0000-7000-8000-000000000000"},
+	}
+	f.Fuzz(func(t *testing.T, which uint8, body string) {
+		tg := targets[int(which)%len(targets)]
+		req := httptest.NewRequest(tg.method, tg.path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("If-Match", `"1"`)
+		w := httptest.NewRecorder()
+		e.Server.Handler.ServeHTTP(w, req)
+		if w.Code >= 500 {
+			t.Fatalf("%s %s %q: %d %s", tg.method, tg.path, body, w.Code, w.Body)
+		}
+		if w.Code >= 400 && w.Code != http.StatusTooManyRequests && !strings.HasPrefix(w.Header().Get("Content-Type"), "application/problem+json") {
+			t.Fatalf("%s %s %q: %d with content type %q", tg.method, tg.path, body, w.Code, w.Header().Get("Content-Type"))
+		}
+	})
+}

@@ -1,0 +1,54 @@
+import { lazy, Suspense } from 'react';
+import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { AuthProvider } from './auth';
+import { I18nProvider } from './i18n';
+import { AppLayout } from './components/AppLayout';
+import { FullPageSpin, RequireAuth, RequirePermission } from './components/RequireAuth';
+import LoginPage from './pages/LoginPage';
+import HomePage from './pages/HomePage';
+
+const SignupPage = lazy(() => import('./pages/SignupPage'));
+const UsersPage = lazy(() => import('./pages/UsersPage'));
+const DepartmentsPage = lazy(() => import('./pages/DepartmentsPage'));
+const RolesPage = lazy(() => import('./pages/RolesPage'));
+const TokensPage = lazy(() => import('./pages/TokensPage'));
+const AuditPage = lazy(() => import('./pages/AuditPage'));
+const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
+
+function page(el: React.ReactNode, permission?: string) {
+  return (
+    <RequirePermission permission={permission}>
+      <Suspense fallback={<FullPageSpin />}>{el}</Suspense>
+    </RequirePermission>
+  );
+}
+
+export default function App() {
+  return (
+    <I18nProvider>
+      <BrowserRouter>
+        <AuthProvider>
+          <Routes>
+            <Route path="/login" element={<LoginPage />} />
+            <Route path="/signup" element={<Suspense fallback={<FullPageSpin />}><SignupPage /></Suspense>} />
+            <Route
+              element={
+                <RequireAuth>
+                  <AppLayout />
+                </RequireAuth>
+              }
+            >
+              <Route index element={<HomePage />} />
+              <Route path="admin/users" element={page(<UsersPage />, 'user.read')} />
+              <Route path="admin/departments" element={page(<DepartmentsPage />, 'department.read')} />
+              <Route path="admin/roles" element={page(<RolesPage />, 'role.read')} />
+              <Route path="admin/tokens" element={page(<TokensPage />, 'token.manage')} />
+              <Route path="admin/audit" element={page(<AuditPage />, 'audit.read')} />
+              <Route path="*" element={page(<NotFoundPage />)} />
+            </Route>
+          </Routes>
+        </AuthProvider>
+      </BrowserRouter>
+    </I18nProvider>
+  );
+}

@@ -1,0 +1,58 @@
+import { Typography } from 'antd';
+import { ArrowRightOutlined } from '@ant-design/icons';
+import { useI18n } from '../i18n';
+import { formatAuditValue } from '../format';
+import { fieldLabel, scopeLabel, statusLabel } from './labels';
+import { RefValue, refKind } from './RefValue';
+import type { AuditChange } from '../types';
+
+/** The changed fields of one audit entry: field — old → new. */
+export function ChangeList({ changes }: { changes?: AuditChange[] | null }) {
+  const { t, td } = useI18n();
+  if (!changes || changes.length === 0) {
+    return <Typography.Text type="secondary">{t('audit.noChanges')}</Typography.Text>;
+  }
+  return (
+    <table className="rudder-changes" data-testid="audit-changes" style={{ width: 'auto' }}>
+      <thead>
+        <tr>
+          <th>{t('audit.field')}</th>
+          <th>{t('audit.old')}</th>
+          <th />
+          <th>{t('audit.new')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {changes.map((c, i) => (
+          <tr key={`${c.field}-${i}`}>
+            <td className="rudder-changes-field">{fieldLabel(td, c.field)}</td>
+            <td>
+              <Typography.Text delete={c.old !== undefined && c.old !== null && c.old !== ''} type="secondary">
+                <Value field={c.field} value={c.old} />
+              </Typography.Text>
+            </td>
+            <td>
+              <ArrowRightOutlined style={{ color: 'rgba(0,0,0,0.35)' }} />
+            </td>
+            <td>
+              <Typography.Text>
+                <Value field={c.field} value={c.new} />
+              </Typography.Text>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** One old or new value: names for ids, translated enum values, JSON for the rest. */
+function Value({ field, value }: { field: string; value: unknown }) {
+  const { t } = useI18n();
+  if (typeof value === 'string' && value !== '') {
+    if (refKind(field)) return <RefValue field={field} id={value} />;
+    if (field === 'status') return <>{statusLabel(t, value)}</>;
+    if (field === 'data_scope') return <>{scopeLabel(t, value)}</>;
+  }
+  return <>{formatAuditValue(value)}</>;
+}

@@ -1,0 +1,41 @@
+// The navigation: where each page lives, the permission that shows it, and its label.
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  HomeOutlined,
+  KeyOutlined,
+  SafetyCertificateOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
+import type { ReactNode } from 'react';
+import type { MessageKey } from './i18n';
+
+export interface NavItem {
+  path: string;
+  label: MessageKey;
+  icon: ReactNode;
+  testid: string;
+  /** Shown only with this permission; none = every signed-in user. */
+  permission?: string;
+  group?: 'admin';
+}
+
+export const NAV: NavItem[] = [
+  { path: '/', label: 'nav.home', icon: <HomeOutlined />, testid: 'nav-home' },
+  { path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, testid: 'nav-users', permission: 'user.read', group: 'admin' },
+  { path: '/admin/departments', label: 'nav.departments', icon: <ApartmentOutlined />, testid: 'nav-departments', permission: 'department.read', group: 'admin' },
+  { path: '/admin/roles', label: 'nav.roles', icon: <SafetyCertificateOutlined />, testid: 'nav-roles', permission: 'role.read', group: 'admin' },
+  // API tokens are the user's own; token.manage lets a user have them.
+  { path: '/admin/tokens', label: 'nav.tokens', icon: <KeyOutlined />, testid: 'nav-tokens', permission: 'token.manage', group: 'admin' },
+  { path: '/admin/audit', label: 'nav.audit', icon: <AuditOutlined />, testid: 'nav-audit', permission: 'audit.read', group: 'admin' },
+];
+
+/** The nav item a path belongs to (the longest matching prefix). */
+export function navItemFor(pathname: string): NavItem | undefined {
+  let best: NavItem | undefined;
+  for (const item of NAV) {
+    const match = item.path === '/' ? pathname === '/' : pathname === item.path || pathname.startsWith(item.path + '/');
+    if (match && (!best || item.path.length > best.path.length)) best = item;
+  }
+  return best;
+}

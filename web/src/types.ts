@@ -1,0 +1,109 @@
+// Shapes of the Rudder JSON API (/api/v1). Field names are the wire names (snake_case).
+
+export type DataScope = 'own' | 'department' | 'all';
+export type UserStatus = 'active' | 'disabled';
+export type AuditAction = 'create' | 'update' | 'delete';
+export type ObjectType = 'user' | 'department' | 'role' | 'token' | 'tenant';
+
+export interface Page<T> {
+  items: T[];
+  next_cursor?: string | null;
+}
+
+export interface AppConfig {
+  demo: boolean;
+  demo_password: string;
+  demo_logins: { email: string; role: string; name?: string; team?: string }[];
+  signup: boolean;
+  version: string;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  phone?: string | null;
+  department_id?: string | null;
+  department_name?: string | null;
+  role_id: string;
+  role_name?: string | null;
+  manager_id?: string | null;
+  manager_name?: string | null;
+  status: UserStatus;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface Me {
+  user: User;
+  tenant: { id: string; name: string };
+  role: { id: string; key: string; name: string };
+  permissions: string[];
+  data_scope: DataScope;
+}
+
+export interface SessionResponse {
+  token: string;
+  expires_at: string;
+  user: User;
+}
+
+export interface Department {
+  id: string;
+  name: string;
+  parent_id?: string | null;
+  manager_id?: string | null;
+  manager_name?: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface Role {
+  id: string;
+  key: string;
+  name: string;
+  builtin: boolean;
+  permissions: string[];
+  data_scope: DataScope;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface Permission {
+  key: string;
+  group: string;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  prefix: string;
+  created_at: string;
+  last_used_at?: string | null;
+  expires_at?: string | null;
+}
+
+export interface CreatedToken extends ApiToken {
+  token: string;
+}
+
+export interface AuditChange {
+  field: string;
+  old?: unknown;
+  new?: unknown;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actor_id?: string | null;
+  actor_name?: string | null;
+  request_id?: string | null;
+  action: AuditAction;
+  object_type: string;
+  object_id: string;
+  changes?: AuditChange[] | null;
+}
