@@ -80,7 +80,9 @@ func VerifyPassword(encoded, pw string) bool {
 	b64 := base64.RawStdEncoding
 	salt, err1 := b64.DecodeString(parts[4])
 	want, err2 := b64.DecodeString(parts[5])
-	if err1 != nil || err2 != nil || len(want) == 0 || m > 1<<20 || t > 10 {
+	// Bounds: argon2 panics on zero passes or threads, and a forged hash must
+	// not make one login cost a gigabyte.
+	if err1 != nil || err2 != nil || len(want) == 0 || m > 64*1024 || t < 1 || t > 4 || p < 1 || m < 8*uint32(p) {
 		return false
 	}
 	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))

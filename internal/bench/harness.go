@@ -73,6 +73,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		When:      time.Now(),
 		Machine:   DescribeMachine(),
 		LoadStart: LoadAverage(),
+		BusyStart: CPUBusy(time.Second),
 		Commands:  cfg.Commands,
 		Settings: fmt.Sprintf("closed loop, each connection one keep-alive HTTP/1.1 connection sending requests back to back; "+
 			"%s warm-up then %s measured per scenario; every latency recorded; any non-2xx answer counts as an error and is left out of req/s and the percentiles; "+
@@ -125,7 +126,9 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 			errs = append(errs, fmt.Errorf("PostgreSQL: %w", err))
 		}
 	}
-	bareRun("after")
+	if ctx.Err() == nil {
+		bareRun("after")
+	}
 	rep.LoadEnd = LoadAverage()
 	return rep, errors.Join(errs...)
 }

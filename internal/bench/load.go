@@ -80,6 +80,7 @@ func (l Load) Run(ctx context.Context) (Result, error) {
 	start := time.Now()
 	windowStart := start.Add(l.Warmup)
 	windowEnd := windowStart.Add(l.Duration)
+	parent := ctx
 	ctx, cancel := context.WithDeadline(ctx, windowEnd.Add(timeout))
 	defer cancel()
 
@@ -140,6 +141,9 @@ func (l Load) Run(ctx context.Context) (Result, error) {
 	}
 	wg.Wait()
 	end := time.Now()
+	if err := parent.Err(); err != nil {
+		return Result{}, fmt.Errorf("%s: %w", l.Name, err)
+	}
 
 	window := l.Duration
 	if capHit && end.Before(windowEnd) {

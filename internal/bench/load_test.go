@@ -113,3 +113,13 @@ func TestLoadRefusesNonLoopback(t *testing.T) {
 		t.Fatal("want refusal for a non-loopback target")
 	}
 }
+
+func TestLoadCanceled(t *testing.T) {
+	srv := httptest.NewServer(BareHandler())
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	if _, err := (Load{Name: "t", URL: srv.URL, Conns: 2, Duration: 5 * time.Second}).Run(ctx); err == nil {
+		t.Fatal("want an error from a canceled run, not a result")
+	}
+}

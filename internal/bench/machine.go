@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Machine describes where the benchmark ran.
@@ -37,6 +38,54 @@ func parseLoadAvg(b []byte) float64 {
 		return -1
 	}
 	return v
+}
+
+// CPUBusy samples /proc/stat over d and returns the share of CPU time (all
+// cores) that was not idle, 0..1, or -1 if unknown. Taken before a run, it
+// shows whether other work was competing for the machine.
+func CPUBusy(d time.Duration) float64 {
+	b1, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return -1
+	}
+	time.Sleep(d)
+	b2, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return -1
+	}
+	busy1, total1, ok1 := parseCPUStat(b1)
+	busy2, total2, ok2 := parseCPUStat(b2)
+	if !ok1 || !ok2 || total2 <= total1 {
+		return -1
+	}
+	return float64(busy2-busy1) / float64(total2-total1)
+}
+
+// parseCPUStat reads the aggregate "cpu" line: busy = total - idle - iowait.
+func parseCPUStat(b []byte) (busy, total uint64, ok bool) {
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) < 5 || f[0] != "cpu" {
+			continue
+		}
+		var idle uint64
+		for i, v := range f[1:] {
+			n, err := strconv.ParseUint(v, 10, 64)
+			if err != nil {
+				return 0, 0, false
+			}
+			if i >= 8 { // guest and guest_nice are already in user and nice
+				break
+			}
+			total += n
+			if i == 3 || i == 4 { // idle, iowait
+				idle += n
+			}
+		}
+		return total - idle, total, true
+	}
+	return 0, 0, false
 }
 
 // DescribeMachine reads /proc and /etc/os-release; missing facts stay empty.

@@ -52,7 +52,11 @@ type Report struct {
 	Notes     []string
 	LoadStart float64 // 1-minute load average before and after the run (-1: unknown)
 	LoadEnd   float64
+	BusyStart float64 // share of CPU busy with other work in the second before the run (-1: unknown)
 }
+
+// BusyThreshold: above this share of CPU busy before the run, the report warns.
+const BusyThreshold = 0.25
 
 // bareRPS returns the bare handler's best throughput at conns (the baseline
 // may have run more than once), or 0.
@@ -184,9 +188,12 @@ func (r Report) Markdown() string {
 	if r.LoadStart >= 0 && r.LoadEnd >= 0 && (r.LoadStart > 0 || r.LoadEnd > 0) {
 		w("| Load average (1 min) | %.2f before, %.2f after the run |\n", r.LoadStart, r.LoadEnd)
 	}
+	if r.BusyStart >= 0 {
+		w("| CPU busy with other work in the second before the run | %.0f%% |\n", r.BusyStart*100)
+	}
 	w("\n")
-	if r.Machine.Cores > 0 && r.LoadStart > float64(r.Machine.Cores) {
-		w("**Warning:** the machine was already busy when the run started (load average %.2f on %d cores): other work competed for the CPU and the numbers below understate what Rudder does on a quiet machine.\n\n", r.LoadStart, r.Machine.Cores)
+	if r.BusyStart > BusyThreshold {
+		w("**Warning:** the machine was busy with other work when the run started (%.0f%% of its CPU in the second before): that work competed for the cores, so the numbers below likely understate Rudder and the bare handler alike. Rerun on a quiet machine for numbers to quote.\n\n", r.BusyStart*100)
 	}
 
 	w("## How to rerun\n\n```sh\n")

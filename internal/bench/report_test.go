@@ -185,13 +185,22 @@ func TestLoadAverageInReport(t *testing.T) {
 	if v := parseLoadAvg([]byte("")); v != -1 {
 		t.Errorf("parseLoadAvg(empty) = %v", v)
 	}
-	r := sampleReport()
-	r.LoadStart, r.LoadEnd = 9.95, 3.5
-	md := r.Markdown()
-	if !strings.Contains(md, "| Load average (1 min) | 9.95 before, 3.50 after the run |") || !strings.Contains(md, "**Warning:** the machine was already busy") {
-		t.Errorf("busy machine not flagged:\n%s", md)
+	busy, total, ok := parseCPUStat([]byte("cpu  100 0 50 800 50 0 0 0 7 0\ncpu0 1 2 3 4 5\n"))
+	if !ok || total != 1000 || busy != 150 {
+		t.Errorf("parseCPUStat = %d/%d %v, want 150/1000", busy, total, ok)
 	}
-	r.LoadStart = 0.3
+	if v := CPUBusy(50 * time.Millisecond); v < 0 || v > 1 {
+		t.Errorf("CPUBusy = %v, want within 0..1", v)
+	}
+	r := sampleReport()
+	r.LoadStart, r.LoadEnd, r.BusyStart = 9.95, 3.5, 0.6
+	md := r.Markdown()
+	for _, want := range []string{"| Load average (1 min) | 9.95 before, 3.50 after the run |", "| CPU busy with other work in the second before the run | 60% |", "**Warning:** the machine was busy"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+	r.BusyStart = 0.05
 	if md := r.Markdown(); strings.Contains(md, "**Warning:**") {
 		t.Errorf("quiet machine flagged as busy")
 	}

@@ -63,6 +63,9 @@ func (d *DB) once(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) e
 // Retryable reports whether err is a transient conflict worth running the
 // transaction again for: PostgreSQL 40001/40P01, SQLite BUSY/LOCKED.
 func Retryable(err error) bool {
+	if err == nil {
+		return false
+	}
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) {
 		return pg.Code == "40001" || pg.Code == "40P01"

@@ -21,6 +21,10 @@ import (
 // IdempotencyTTL is how long a stored answer is replayed.
 const IdempotencyTTL = 48 * time.Hour
 
+// abandonedAfter: a claim still in progress after this long belongs to an
+// instance that died mid-request, and may be taken over.
+const abandonedAfter = 2 * time.Minute
+
 // MaxBody is the largest request body accepted.
 const MaxBody = 1 << 20
 
@@ -75,8 +79,9 @@ func Idempotency(d *db.DB, next http.Handler) http.Handler {
 			}
 		}()
 		next.ServeHTTP(rec, r)
-		if rec.status >= 500 || rec.status == 0 || rec.status == 499 {
-			return
+		if rec.status >= 500 || rec.status == 0 || rec.status == 499 ||
+			rec.status == http.StatusConflict || rec.status == http.StatusTooManyRequests {
+			return // worth retrying: free the key rather than replay the refusal
 		}
 		completed = true
 		storeAnswer(context.WithoutCancel(ctx), d, scope, key, rec)
@@ -111,7 +116,8 @@ func claimKey(ctx context.Context, d *db.DB, scope, key, hash string) (*idemRow,
 			Where("scope = ? AND key = ?", scope, key).Scan(ctx, &rows); err != nil {
 			return err
 		}
-		if len(rows) == 1 && time.Since(rows[0].CreatedAt) < IdempotencyTTL {
+		if len(rows) == 1 && time.Since(rows[0].CreatedAt) < IdempotencyTTL &&
+			!(rows[0].Status == 0 && time.Since(rows[0].CreatedAt) > abandonedAfter) {
 			prev = &rows[0]
 			return nil
 		}
@@ -121,12 +127,17 @@ func claimKey(ctx context.Context, d *db.DB, scope, key, hash string) (*idemRow,
 			}
 		}
 		row := idemRow{Scope: scope, Key: key, RequestHash: hash, Headers: "{}", Body: "", CreatedAt: time.Now().UTC()}
-		if _, err := tx.NewInsert().Model(&row).ModelTableExpr("idempotency_keys").Exec(ctx); err != nil {
-			if db.IsUniqueViolation(err) {
-				prev = &idemRow{RequestHash: hash} // status 0: in progress elsewhere
-				return nil
-			}
+		// ON CONFLICT DO NOTHING rather than catching the unique violation: on
+		// PostgreSQL a failed statement aborts the whole transaction.
+		res, err := tx.NewInsert().Model(&row).ModelTableExpr("idempotency_keys").On("CONFLICT (scope, key) DO NOTHING").Exec(ctx)
+		if err != nil {
 			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			prev = &idemRow{RequestHash: hash} // claimed concurrently: in progress elsewhere
+			return nil
 		}
 		claimed = true
 		return nil

@@ -72,10 +72,13 @@ type routeKey struct{}
 // RecordRoute wraps the mux so the matched pattern reaches Observe.
 func RecordRoute(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Deferred, so a panicking request still reports its route.
+		defer func() {
+			if h, ok := r.Context().Value(routeKey{}).(*routeHolder); ok {
+				h.pattern = r.Pattern
+			}
+		}()
 		mux.ServeHTTP(w, r)
-		if h, ok := r.Context().Value(routeKey{}).(*routeHolder); ok {
-			h.pattern = r.Pattern
-		}
 	})
 }
 

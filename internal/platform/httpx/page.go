@@ -1,8 +1,10 @@
 package httpx
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"strconv"
 	"strings"
 
@@ -12,7 +14,7 @@ import (
 // PageParams are the paging query parameters every list takes.
 type PageParams struct {
 	Limit  int    `query:"limit" minimum:"1" maximum:"500" default:"50" doc:"Page size."`
-	Cursor string `query:"cursor" maxLength:"512" doc:"Opaque cursor from the previous page's next_cursor."`
+	Cursor string `query:"cursor" maxLength:"2048" doc:"Opaque cursor from the previous page's next_cursor."`
 }
 
 // Page is the answer of every list.
@@ -30,9 +32,16 @@ type cursor struct {
 
 // EncodeCursor makes the opaque cursor that resumes after a row with keys.
 func EncodeCursor(sort string, keys ...string) string {
-	b, _ := json.Marshal(cursor{Sort: sort, Keys: keys})
-	return base64.RawURLEncoding.EncodeToString(b)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // keeps names with & < > short
+	_ = enc.Encode(cursor{Sort: sort, Keys: keys})
+	return base64.RawURLEncoding.EncodeToString(bytes.TrimRight(buf.Bytes(), "\n"))
 }
+
+// maxCursor bounds a cursor; EncodeCursor stays within it for any key the
+// lists use (names ≤ 60 runes, department paths of any realistic depth).
+const maxCursor = 2048
 
 // DecodeCursor returns the keys of a cursor made for the same sort with n
 // keys; a cursor that is malformed, or was made for another sort, is a 400
@@ -42,7 +51,7 @@ func DecodeCursor(s, sort string, n int) ([]string, error) {
 		return nil, nil
 	}
 	bad := apperr.Invalid("query.cursor", "is not a cursor this list gave out")
-	if len(s) > 512 {
+	if len(s) > maxCursor {
 		return nil, bad
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(s)
@@ -52,8 +61,11 @@ func DecodeCursor(s, sort string, n int) ([]string, error) {
 	var c cursor
 	dec := json.NewDecoder(strings.NewReader(string(raw)))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil || dec.More() {
+	if err := dec.Decode(&c); err != nil {
 		return nil, bad
+	}
+	if err := dec.Decode(&struct{}{}); err != io.EOF {
+		return nil, bad // trailing data
 	}
 	if c.Sort != sort {
 		return nil, apperr.Invalid("query.cursor", "was made for sort %q, not %q", c.Sort, sort)

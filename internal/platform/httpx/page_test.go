@@ -80,9 +80,9 @@ func TestCursorWrongSort(t *testing.T) {
 
 func TestCursorMalformed(t *testing.T) {
 	valid := EncodeCursor("-id", "abc")
-	long := EncodeCursor("-id", strings.Repeat("a", 400))
-	if len(long) <= 512 {
-		t.Fatalf("test setup: want a cursor over 512 chars, got %d", len(long))
+	long := EncodeCursor("-id", strings.Repeat("a", 1600))
+	if len(long) <= maxCursor {
+		t.Fatalf("test setup: want a cursor over maxCursor chars, got %d", len(long))
 	}
 	cases := map[string]string{
 		"not base64":             "!!!not*base64!!!",
@@ -104,8 +104,8 @@ func TestCursorMalformed(t *testing.T) {
 		"too few keys":           b64(`{"s":"-id","k":[]}`),
 		"too many keys":          b64(`{"s":"-id","k":["a","b"]}`),
 		"missing keys":           b64(`{"s":"-id"}`),
-		"over 512 chars":         long,
-		"over 512 chars garbage": strings.Repeat("A", 10000),
+		"over maxCursor chars":         long,
+		"over maxCursor chars garbage": strings.Repeat("A", 10000),
 	}
 	for name, s := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 
@@ -34,6 +35,13 @@ func walk(v reflect.Value, loc string, multiline bool, errs *[]error) {
 		for i := 0; i < v.Len(); i++ {
 			walk(v.Index(i), loc+"["+itoa(i)+"]", multiline, errs)
 		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			key := fmt.Sprint(iter.Key().Interface())
+			walk(iter.Key(), loc+"."+key, false, errs)
+			walk(iter.Value(), loc+"."+key, multiline, errs)
+		}
 	case reflect.Struct:
 		t := v.Type()
 		for i := 0; i < t.NumField(); i++ {
@@ -41,7 +49,11 @@ func walk(v reflect.Value, loc string, multiline bool, errs *[]error) {
 			if !f.IsExported() {
 				continue
 			}
-			walk(v.Field(i), fieldLoc(loc, f), f.Tag.Get("multiline") == "true", errs)
+			floc := fieldLoc(loc, f)
+			if f.Anonymous && f.Tag.Get("json") == "" {
+				floc = loc // embedded structs' fields belong to the parent
+			}
+			walk(v.Field(i), floc, f.Tag.Get("multiline") == "true", errs)
 		}
 	}
 }
@@ -73,7 +85,7 @@ func badRune(s string, multiline bool) string {
 			return "a control character"
 		case r == 0x2028 || r == 0x2029:
 			return "a line separator"
-		case (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f:
+		case (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x061c:
 			return "a text direction override"
 		case r == 0xfffd:
 			return "invalid UTF-8"
