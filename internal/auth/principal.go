@@ -22,8 +22,9 @@ type Principal struct {
 	RoleName     string
 	Perms        map[string]bool
 	Scope        string
-	// DeptIDs is the caller's department and all below it (for ScopeDepartment).
-	DeptIDs []string
+	// DeptPath is the materialized path of the caller's department; the
+	// department scope covers every department whose path starts with it.
+	DeptPath string
 	// Credential identifies how the caller authenticated: "session" or "token",
 	// and the hash of the credential used (for logout).
 	Credential     string
@@ -49,29 +50,34 @@ func From(ctx context.Context) *Principal {
 	return p
 }
 
-// Scoped adds the tenant filter and the caller's data-scope filter to q.
+// ScopeSQL returns the WHERE fragment (with ? placeholders) and its
+// arguments that limit a query to the tenant and to the caller's data scope.
 // ownerCol and deptCol are the qualified columns holding a record's owner and
-// department ("" where a table has no such column: then that scope sees only
-// what the other column allows). Lists, gets, reports and exports all call this,
-// so one rule decides what a caller sees.
-func (p *Principal) Scoped(q *bun.SelectQuery, tenantCol, ownerCol, deptCol string) *bun.SelectQuery {
-	q = q.Where("? = ?", bun.Ident(tenantCol), p.TenantID)
-	switch p.Scope {
-	case ScopeAll:
-		return q
-	case ScopeDepartment:
-		if deptCol != "" && len(p.DeptIDs) > 0 {
-			if ownerCol != "" {
-				return q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-					return q.Where("? IN (?)", bun.Ident(deptCol), bun.In(p.DeptIDs)).
-						WhereOr("? = ?", bun.Ident(ownerCol), p.UserID)
-				})
-			}
-			return q.Where("? IN (?)", bun.Ident(deptCol), bun.In(p.DeptIDs))
+// department ("" where a table has none: that scope then falls back to the
+// narrower rule). The text depends only on the scope kind, never on the
+// caller, so prepared statements can be reused. Lists, gets, reports and
+// exports all use it, so one rule decides what a caller sees; an unknown
+// scope sees only what it owns.
+func (p *Principal) ScopeSQL(tenantCol, ownerCol, deptCol string) (string, []any) {
+	where, args := tenantCol+" = ?", []any{p.TenantID}
+	switch {
+	case p.Scope == ScopeAll:
+		return where, args
+	case p.Scope == ScopeDepartment && deptCol != "" && p.DeptPath != "":
+		sub := deptCol + " IN (SELECT sd.id FROM departments sd WHERE sd.tenant_id = ? AND sd.path LIKE ?)"
+		args = append(args, p.TenantID, p.DeptPath+"%")
+		if ownerCol == "" {
+			return where + " AND " + sub, args
 		}
+		return where + " AND (" + sub + " OR " + ownerCol + " = ?)", append(args, p.UserID)
+	case ownerCol == "":
+		return where + " AND 1 = 0", args
 	}
-	if ownerCol == "" {
-		return q.Where("1 = 0")
-	}
-	return q.Where("? = ?", bun.Ident(ownerCol), p.UserID)
+	return where + " AND " + ownerCol + " = ?", append(args, p.UserID)
+}
+
+// Scoped adds ScopeSQL's filter to a bun query.
+func (p *Principal) Scoped(q *bun.SelectQuery, tenantCol, ownerCol, deptCol string) *bun.SelectQuery {
+	where, args := p.ScopeSQL(tenantCol, ownerCol, deptCol)
+	return q.Where(where, args...)
 }

@@ -140,6 +140,12 @@ func scopedDB(t *testing.T) *bun.DB {
 	if _, err := b.ExecContext(ctx, `CREATE TABLE leads (id TEXT PRIMARY KEY, tenant_id TEXT, owner_id TEXT, department_id TEXT)`); err != nil {
 		t.Fatal(err)
 	}
+	// d1 has a child d2 in both tenants; d9 is elsewhere.
+	if _, err := b.ExecContext(ctx, `CREATE TABLE departments (id TEXT, tenant_id TEXT, path TEXT);
+		INSERT INTO departments VALUES ('d1', 't1', '/d1/'), ('d2', 't1', '/d1/d2/'), ('d9', 't1', '/d9/'),
+			('d1', 't2', '/d1/'), ('d2', 't2', '/d1/d2/')`); err != nil {
+		t.Fatal(err)
+	}
 	rows := [][4]string{
 		// id, tenant, owner, department
 		{"a-mine-d1", "t1", "u1", "d1"},
@@ -164,8 +170,8 @@ func TestScoped(t *testing.T) {
 	base := func(p *Principal, owner, dept string) *bun.SelectQuery {
 		return p.Scoped(b.NewSelect().TableExpr("leads AS l").Column("l.id").Order("l.id"), "l.tenant_id", owner, dept)
 	}
-	principal := func(scope string, depts ...string) *Principal {
-		return &Principal{TenantID: "t1", UserID: "u1", DepartmentID: "d1", Scope: scope, DeptIDs: depts}
+	principal := func(scope, path string) *Principal {
+		return &Principal{TenantID: "t1", UserID: "u1", DepartmentID: "d1", Scope: scope, DeptPath: path}
 	}
 	cases := []struct {
 		name       string
@@ -176,33 +182,33 @@ func TestScoped(t *testing.T) {
 		sqlHasNot  []string
 		wantRowIDs []string
 	}{
-		{"all", principal(ScopeAll), "l.owner_id", "l.department_id",
-			[]string{`"l"."tenant_id" = 't1'`}, []string{"owner_id =", "department_id IN", "1 = 0"},
+		{"all", principal(ScopeAll, "/d1/"), "l.owner_id", "l.department_id",
+			[]string{`l.tenant_id = 't1'`}, []string{"owner_id =", "department_id IN", "1 = 0"},
 			[]string{"a-mine-d1", "a-mine-d9", "a-other-d1", "a-other-d2", "a-other-d9"}},
-		{"own", principal(ScopeOwn), "l.owner_id", "l.department_id",
-			[]string{`"l"."tenant_id" = 't1'`, `"l"."owner_id" = 'u1'`}, []string{"IN (", "1 = 0"},
+		{"own", principal(ScopeOwn, "/d1/"), "l.owner_id", "l.department_id",
+			[]string{`l.tenant_id = 't1'`, `l.owner_id = 'u1'`}, []string{"IN (", "1 = 0"},
 			[]string{"a-mine-d1", "a-mine-d9"}},
-		{"own, no owner column", principal(ScopeOwn), "", "l.department_id",
-			[]string{`"l"."tenant_id" = 't1'`, "1 = 0"}, []string{"owner_id"},
+		{"own, no owner column", principal(ScopeOwn, "/d1/"), "", "l.department_id",
+			[]string{`l.tenant_id = 't1'`, "1 = 0"}, []string{"owner_id"},
 			nil},
-		{"department", principal(ScopeDepartment, "d1", "d2"), "l.owner_id", "l.department_id",
-			[]string{`"l"."tenant_id" = 't1'`, `"l"."department_id" IN ('d1', 'd2')`, `(("l"."department_id" IN ('d1', 'd2')) OR ("l"."owner_id" = 'u1'))`}, []string{"1 = 0"},
+		{"department", principal(ScopeDepartment, "/d1/"), "l.owner_id", "l.department_id",
+			[]string{`l.tenant_id = 't1'`, `l.department_id IN (SELECT sd.id FROM departments sd WHERE sd.tenant_id = 't1' AND sd.path LIKE '/d1/%') OR l.owner_id = 'u1'`}, []string{"1 = 0"},
 			[]string{"a-mine-d1", "a-mine-d9", "a-other-d1", "a-other-d2"}},
-		{"department, no owner column", principal(ScopeDepartment, "d1"), "", "l.department_id",
-			[]string{`"l"."tenant_id" = 't1'`, `"l"."department_id" IN ('d1')`}, []string{"owner_id", "1 = 0"},
-			[]string{"a-mine-d1", "a-other-d1"}},
-		{"department, no department column", principal(ScopeDepartment, "d1"), "l.owner_id", "",
-			[]string{`"l"."tenant_id" = 't1'`, `"l"."owner_id" = 'u1'`}, []string{"IN ("},
+		{"department, no owner column", principal(ScopeDepartment, "/d1/d2/"), "", "l.department_id",
+			[]string{`l.tenant_id = 't1'`, `l.department_id IN (SELECT`}, []string{"owner_id", "1 = 0"},
+			[]string{"a-other-d2"}},
+		{"department, no department column", principal(ScopeDepartment, "/d1/d2/"), "l.owner_id", "",
+			[]string{`l.tenant_id = 't1'`, `l.owner_id = 'u1'`}, []string{"IN ("},
 			[]string{"a-mine-d1", "a-mine-d9"}},
-		{"department, no departments", principal(ScopeDepartment), "l.owner_id", "l.department_id",
-			[]string{`"l"."tenant_id" = 't1'`, `"l"."owner_id" = 'u1'`}, []string{"IN ("},
+		{"department, no departments", principal(ScopeDepartment, ""), "l.owner_id", "l.department_id",
+			[]string{`l.tenant_id = 't1'`, `l.owner_id = 'u1'`}, []string{"IN ("},
 			[]string{"a-mine-d1", "a-mine-d9"}},
-		{"department, no columns", principal(ScopeDepartment, "d1"), "", "",
-			[]string{`"l"."tenant_id" = 't1'`, "1 = 0"}, nil, nil},
-		{"unknown scope fails closed", principal("everything"), "l.owner_id", "l.department_id",
-			[]string{`"l"."tenant_id" = 't1'`, `"l"."owner_id" = 'u1'`}, nil,
+		{"department, no columns", principal(ScopeDepartment, "/d1/d2/"), "", "",
+			[]string{`l.tenant_id = 't1'`, "1 = 0"}, nil, nil},
+		{"unknown scope fails closed", principal("everything", "/d1/"), "l.owner_id", "l.department_id",
+			[]string{`l.tenant_id = 't1'`, `l.owner_id = 'u1'`}, nil,
 			[]string{"a-mine-d1", "a-mine-d9"}},
-		{"empty scope fails closed", principal(""), "", "l.department_id",
+		{"empty scope fails closed", principal("", "/d1/"), "", "l.department_id",
 			[]string{"1 = 0"}, nil, nil},
 		{"quotes are escaped", &Principal{TenantID: "t1' OR '1'='1", UserID: "u1", Scope: ScopeAll}, "l.owner_id", "",
 			[]string{`'t1'' OR ''1''=''1'`}, nil, nil},
@@ -236,7 +242,7 @@ func TestScoped(t *testing.T) {
 // binding: an OR in the scope must not escape the tenant.
 func TestScopedComposesWithOtherFilters(t *testing.T) {
 	b := scopedDB(t)
-	p := &Principal{TenantID: "t2", UserID: "u1", Scope: ScopeDepartment, DeptIDs: []string{"d2"}}
+	p := &Principal{TenantID: "t2", UserID: "u1", Scope: ScopeDepartment, DeptPath: "/d1/d2/"}
 	q := b.NewSelect().TableExpr("leads AS l").Column("l.id").Where("l.id <> ?", "zzz").Order("l.id")
 	q = p.Scoped(q, "l.tenant_id", "l.owner_id", "l.department_id").Where("l.id LIKE ?", "b-%")
 	var ids []string

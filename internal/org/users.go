@@ -128,10 +128,19 @@ func (s *Service) ListUsers(ctx context.Context, f UserFilter, limit int, cursor
 	return page, nil
 }
 
+// userSelect is the user query with display names, as raw SQL for the hot
+// single-user read (every /me and sign-in runs it).
+const userSelect = `SELECT u.*, COALESCE(d.name, '') AS department_name, r.name AS role_name,
+	COALESCE(m.name, '') AS manager_name
+	FROM users AS u JOIN roles AS r ON r.id = u.role_id
+	LEFT JOIN departments AS d ON d.id = u.department_id LEFT JOIN users AS m ON m.id = u.manager_id
+	WHERE u.id = ? AND `
+
 // GetUser returns one user in the caller's scope; anyone else is not found.
 func (s *Service) GetUser(ctx context.Context, id string) (*User, error) {
+	scope, args := auth.From(ctx).ScopeSQL("u.tenant_id", "u.id", "u.department_id")
 	var u User
-	err := s.users(ctx).Where("u.id = ?", id).Scan(ctx, &u)
+	err := s.DB.GetOne(ctx, &u, userSelect+scope, append([]any{id}, args...)...)
 	return &u, db.NotFound(err, "user")
 }
 

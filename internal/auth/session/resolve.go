@@ -15,6 +15,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rudder-crm/rudder/internal/auth"
@@ -101,7 +103,6 @@ func Resolve(ctx context.Context, d *db.DB, secret string) (*auth.Principal, err
 	var (
 		p        auth.Principal
 		perms    string
-		deptPath string
 		lastSeen sql.NullTime // sessions: last request; tokens: last use, if any
 		expires  sql.NullTime
 	)
@@ -124,8 +125,8 @@ func Resolve(ctx context.Context, d *db.DB, secret string) (*auth.Principal, err
 	default:
 		return nil, nil
 	}
-	err := d.Read.QueryRowContext(ctx, q, hash).Scan(&p.UserID, &p.TenantID, &p.TenantName, &p.UserName, &p.Email,
-		&p.DepartmentID, &p.RoleID, &p.RoleKey, &p.RoleName, &perms, &p.Scope, &deptPath, &lastSeen, &expires)
+	err := d.QueryRow(ctx, q, hash).Scan(&p.UserID, &p.TenantID, &p.TenantName, &p.UserName, &p.Email,
+		&p.DepartmentID, &p.RoleID, &p.RoleKey, &p.RoleName, &perms, &p.Scope, &p.DeptPath, &lastSeen, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -138,33 +139,14 @@ func Resolve(ctx context.Context, d *db.DB, secret string) (*auth.Principal, err
 	if p.Credential == "session" && (!lastSeen.Valid || now.Sub(lastSeen.Time) > SessionIdle) {
 		return nil, nil
 	}
-	var list []string
-	if err := json.Unmarshal([]byte(perms), &list); err != nil {
+	if p.Perms, err = parsePerms(perms); err != nil {
 		return nil, err
-	}
-	p.Perms = make(map[string]bool, len(list))
-	for _, x := range list {
-		p.Perms[x] = true
-	}
-	if p.Scope == auth.ScopeDepartment && deptPath != "" {
-		if p.DeptIDs, err = Subtree(ctx, d, p.TenantID, deptPath); err != nil {
-			return nil, err
-		}
 	}
 	p.CredentialHash = hash
 	if !lastSeen.Valid || now.Sub(lastSeen.Time) > touchEvery {
 		touch(ctx, d, p.Credential, hash, now)
 	}
 	return &p, nil
-}
-
-// Subtree lists the ids of the department at path and every department below
-// it. Paths are made of ids, which hold no LIKE wildcards.
-func Subtree(ctx context.Context, d *db.DB, tenantID, path string) ([]string, error) {
-	var out []string
-	err := d.R(ctx).NewSelect().Table("departments").Column("id").
-		Where("tenant_id = ? AND path LIKE ?", tenantID, path+"%").Scan(ctx, &out)
-	return out, err
 }
 
 func touch(ctx context.Context, d *db.DB, kind, hash string, now time.Time) {
@@ -177,4 +159,36 @@ func touch(ctx context.Context, d *db.DB, kind, hash string, now time.Time) {
 	if err != nil {
 		slog.WarnContext(ctx, "touch credential", "err", err)
 	}
+}
+
+// parsedPerms memoises permission sets by their stored JSON text: a handful
+// of roles serve every request, and the maps are never written after
+// parsing. The key is the text itself, so a changed role can never be
+// answered from a stale entry.
+var (
+	parsedPerms sync.Map
+	parsedCount atomic.Int64
+)
+
+// maxParsedPerms bounds the memo; past it the memo starts afresh.
+const maxParsedPerms = 1024
+
+func parsePerms(text string) (map[string]bool, error) {
+	if m, ok := parsedPerms.Load(text); ok {
+		return m.(map[string]bool), nil
+	}
+	var list []string
+	if err := json.Unmarshal([]byte(text), &list); err != nil {
+		return nil, err
+	}
+	m := make(map[string]bool, len(list))
+	for _, x := range list {
+		m[x] = true
+	}
+	if parsedCount.Add(1) > maxParsedPerms {
+		parsedPerms.Clear()
+		parsedCount.Store(0)
+	}
+	parsedPerms.Store(text, m)
+	return m, nil
 }

@@ -36,6 +36,7 @@ type DB struct {
 	Write   *bun.DB
 	Read    *bun.DB
 	path    string // SQLite file path, for backups
+	stmts   stmts
 }
 
 // Options configure Open.
