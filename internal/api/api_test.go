@@ -445,3 +445,24 @@ func TestOpsEndpoints(t *testing.T) {
 		e.Anon().Do("GET", "/api/v1/config", nil).Want(200)
 	})
 }
+
+// TestChangesTakeEffectAtOnce: resolved principals are cached briefly, and a
+// change to a role or a user must still apply to the very next request.
+func TestChangesTakeEffectAtOnce(t *testing.T) {
+	each(t, func(t *testing.T, e *apitest.Env) {
+		admin := e.Demo("admin@demo.local")
+		role := admin.Do("POST", "/api/v1/roles", map[string]any{"name": "临时", "permissions": []string{"user.read"}, "data_scope": "all"}).Want(201).Map()
+		createUser(t, admin, map[string]any{"email": "temp@demo.local", "name": "临时工", "password": "temporary password",
+			"role_id": role["id"]})
+		temp := e.Login("temp@demo.local", "temporary password")
+		temp.Do("GET", "/api/v1/users", nil).Want(200)
+		admin.Do("PATCH", "/api/v1/roles/"+role["id"].(string), map[string]any{"permissions": []string{}}, "If-Match", `"1"`).Want(200)
+		temp.Do("GET", "/api/v1/users", nil).Want(403)
+		admin.Do("PATCH", "/api/v1/roles/"+role["id"].(string), map[string]any{"permissions": []string{"user.read"}, "data_scope": "own"}, "If-Match", `"2"`).Want(200)
+		var page struct{ Items []map[string]any }
+		temp.Do("GET", "/api/v1/users", nil).Want(200).JSON(&page)
+		if len(page.Items) != 1 {
+			t.Fatalf("scope narrowed to own, still sees %d users", len(page.Items))
+		}
+	})
+}

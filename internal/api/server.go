@@ -68,8 +68,8 @@ func New(d *db.DB, o Options) *Server {
 	mux := recordingMux{ServeMux: http.NewServeMux(), patterns: &s.Patterns}
 	s.API = humago.New(mux, apiConfig(o.Version))
 
-	sess := session.Options{CookieSecure: o.CookieSecure}
-	orgs := &org.Service{DB: d}
+	sess := session.Options{CookieSecure: o.CookieSecure, Cache: session.NewCache()}
+	orgs := &org.Service{DB: d, Sessions: sess.Cache}
 	session.Register(s.API, d, sess, orgs.GetUser)
 	org.Register(s.API, orgs, org.Options{Signup: o.Signup, Session: sess})
 	audit.Register(s.API, d)
@@ -109,7 +109,7 @@ func New(d *db.DB, o Options) *Server {
 
 	var h http.Handler = httpx.RecordRoute(mux.ServeMux)
 	h = httpx.Idempotency(d, h)
-	h = session.Middleware(d, h)
+	h = session.Middleware(d, sess.Cache, h)
 	h = session.WithClientIP(h)
 	h = http.NewCrossOriginProtection().Handler(h)
 	s.Handler = httpx.Observe(metrics, o.Logger, securityHeaders(h))

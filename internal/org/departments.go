@@ -159,6 +159,7 @@ func (s *Service) UpdateDepartment(ctx context.Context, id string, version int64
 		}
 		return audit.Record(ctx, tx, audit.Update, "department", id, audit.Diff(old, &d))
 	})
+	err = s.changed(ctx, err)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rudder-crm/rudder/internal/audit"
 	"github.com/rudder-crm/rudder/internal/auth"
+	"github.com/rudder-crm/rudder/internal/auth/session"
 	"github.com/rudder-crm/rudder/internal/platform/apperr"
 	"github.com/rudder-crm/rudder/internal/platform/db"
 	"github.com/rudder-crm/rudder/internal/platform/ids"
@@ -30,7 +31,21 @@ type RolePatch struct {
 }
 
 // Service is the org feature's logic over its store.
-type Service struct{ DB *db.DB }
+type Service struct {
+	DB *db.DB
+	// Sessions is told after every change that can alter what a signed-in
+	// user may do or see (nil outside a server).
+	Sessions *session.Cache
+}
+
+// changed runs after a committed change to the tenant's users, roles or
+// departments: cached principals of the tenant are dropped.
+func (s *Service) changed(ctx context.Context, err error) error {
+	if err == nil {
+		s.Sessions.ForgetTenant(auth.From(ctx).TenantID)
+	}
+	return err
+}
 
 // ListRoles returns every role of the caller's tenant (roles are tenant-wide:
 // everyone who may read roles sees them all).
@@ -137,6 +152,7 @@ func (s *Service) UpdateRole(ctx context.Context, id string, version int64, in R
 		out = &r
 		return audit.Record(ctx, tx, audit.Update, "role", id, audit.Diff(old, &r))
 	})
+	err = s.changed(ctx, err)
 	return out, err
 }
 

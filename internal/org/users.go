@@ -278,6 +278,7 @@ func (s *Service) UpdateUser(ctx context.Context, id string, version int64, in U
 		}
 		return audit.Record(ctx, tx, audit.Update, "user", id, changes)
 	})
+	err = s.changed(ctx, err)
 	if err != nil {
 		return nil, err
 	}

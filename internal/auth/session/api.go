@@ -22,6 +22,8 @@ import (
 type Options struct {
 	// CookieSecure marks the session cookie Secure (serve over HTTPS).
 	CookieSecure bool
+	// Cache holds recently resolved principals (nil: none).
+	Cache *Cache
 }
 
 // SignedInBody answers a sign-in or sign-up.
@@ -133,6 +135,7 @@ func Register[U any](api huma.API, d *db.DB, o Options, lookup func(ctx context.
 		if err := End(ctx, d, p.CredentialHash); err != nil {
 			return nil, err
 		}
+		o.Cache.Forget(p.CredentialHash)
 		return &struct {
 			SetCookie http.Cookie `header:"Set-Cookie"`
 		}{SetCookie: http.Cookie{Name: Cookie, Value: "", Path: "/", HttpOnly: true, Secure: o.CookieSecure, MaxAge: -1}}, nil
@@ -156,7 +159,7 @@ func Register[U any](api huma.API, d *db.DB, o Options, lookup func(ctx context.
 			Role: RoleRef{ID: p.RoleID, Key: p.RoleKey, Name: p.RoleName}, Permissions: perms, DataScope: p.Scope}}, nil
 	})
 
-	registerTokens(api, d)
+	registerTokens(api, d, o.Cache)
 }
 
 // lookupAs loads the user record as the freshly signed-in user would see it.

@@ -58,14 +58,21 @@ func hashSecret(s string) string {
 // Middleware puts the Principal of a valid session cookie or bearer token
 // into the request context. An absent or invalid credential leaves the request
 // anonymous; each route decides whether that is enough.
-func Middleware(d *db.DB, next http.Handler) http.Handler {
+func Middleware(d *db.DB, cache *Cache, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		secret := credential(r)
-		if secret == "" {
+		if secret == "" || len(secret) > 100 {
 			next.ServeHTTP(w, r)
 			return
 		}
-		p, err := Resolve(r.Context(), d, secret)
+		hash, now := hashSecret(secret), time.Now()
+		p := cache.get(hash, now)
+		var err error
+		if p == nil {
+			if p, err = Resolve(r.Context(), d, secret); p != nil {
+				cache.put(hash, p, now)
+			}
+		}
 		if err != nil {
 			slog.ErrorContext(r.Context(), "resolve credential", "err", err)
 			w.Header().Set("Retry-After", "1")

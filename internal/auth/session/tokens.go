@@ -61,7 +61,7 @@ type idInput struct {
 	ID string `path:"id" format:"uuid"`
 }
 
-func registerTokens(api huma.API, d *db.DB) {
+func registerTokens(api huma.API, d *db.DB, cache *Cache) {
 	access := httpx.Perm("token.manage")
 	httpx.Register(api, huma.Operation{
 		OperationID: "list-tokens", Method: http.MethodGet, Path: "/api/v1/tokens", Tags: []string{"tokens"},
@@ -135,6 +135,9 @@ func registerTokens(api huma.API, d *db.DB) {
 			}
 			return audit.Record(ctx, tx, audit.Delete, "token", old.ID, audit.Diff(old, &upd))
 		})
+		if err == nil {
+			cache.ForgetTenant(auth.From(ctx).TenantID)
+		}
 		return nil, err
 	})
 
