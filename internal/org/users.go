@@ -60,7 +60,7 @@ var userSorts = map[string]struct {
 // users selects the users the caller may see, with display names joined in.
 func (s *Service) users(ctx context.Context) *bun.SelectQuery {
 	p := auth.From(ctx)
-	q := s.DB.R(ctx).NewSelect().Model((*User)(nil)).ColumnExpr("u.*").
+	q := s.DB.R(ctx).NewSelect().Model((*User)(nil)).ColumnExpr(userColumns).
 		ColumnExpr("COALESCE(d.name, '') AS department_name").ColumnExpr("r.name AS role_name").
 		ColumnExpr("COALESCE(m.name, '') AS manager_name").
 		Join("LEFT JOIN departments AS d ON d.id = u.department_id").
@@ -128,9 +128,14 @@ func (s *Service) ListUsers(ctx context.Context, f UserFilter, limit int, cursor
 	return page, nil
 }
 
+// userColumns are the stored columns a user is read with: never the
+// password hash, which only sign-in reads.
+const userColumns = `u.id, u.tenant_id, u.email, u.name, u.phone, u.department_id, u.role_id, u.manager_id,
+	u.status, u.created_at, u.updated_at, u.version`
+
 // userSelect is the user query with display names, as raw SQL for the hot
 // single-user read (every /me and sign-in runs it).
-const userSelect = `SELECT u.*, COALESCE(d.name, '') AS department_name, r.name AS role_name,
+const userSelect = `SELECT ` + userColumns + `, COALESCE(d.name, '') AS department_name, r.name AS role_name,
 	COALESCE(m.name, '') AS manager_name
 	FROM users AS u JOIN roles AS r ON r.id = u.role_id
 	LEFT JOIN departments AS d ON d.id = u.department_id LEFT JOIN users AS m ON m.id = u.manager_id
@@ -258,8 +263,11 @@ func (s *Service) UpdateUser(ctx context.Context, id string, version int64, in U
 			return err
 		}
 		u.UpdatedAt, u.Version = time.Now().UTC(), old.Version+1
-		res, err := tx.NewUpdate().Model(&u).
-			Column("email", "name", "phone", "password_hash", "department_id", "role_id", "manager_id", "status", "updated_at", "version").
+		cols := []string{"email", "name", "phone", "department_id", "role_id", "manager_id", "status", "updated_at", "version"}
+		if in.Password != nil {
+			cols = append(cols, "password_hash")
+		}
+		res, err := tx.NewUpdate().Model(&u).Column(cols...).
 			Where("id = ? AND tenant_id = ? AND version = ?", id, p.TenantID, old.Version).Exec(ctx)
 		if db.IsUniqueViolation(err) {
 			return apperr.ConflictField("body.email", "this email is already registered")
