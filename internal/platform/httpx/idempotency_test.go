@@ -2,16 +2,11 @@ package httpx
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -19,59 +14,11 @@ import (
 
 	"github.com/rudder-crm/rudder/internal/auth"
 	"github.com/rudder-crm/rudder/internal/platform/db"
+	"github.com/rudder-crm/rudder/internal/platform/dbtest"
 )
 
-// openTestDB opens a fresh migrated database of the dialect. PostgreSQL runs
-// when RUDDER_TEST_PG is set, in a schema of its own dropped afterwards.
-func openTestDB(t *testing.T, dialect db.Dialect) *db.DB {
-	t.Helper()
-	ctx := context.Background()
-	opts := db.Options{DataDir: t.TempDir()}
-	if dialect == db.Postgres {
-		base := os.Getenv("RUDDER_TEST_PG")
-		if base == "" {
-			if os.Getenv("RUDDER_TEST_REQUIRE_PG") == "1" {
-				t.Fatal("RUDDER_TEST_REQUIRE_PG=1 but RUDDER_TEST_PG is not set")
-			}
-			t.Skip("PostgreSQL tests skipped: set RUDDER_TEST_PG=postgres://… to run them")
-		}
-		b := make([]byte, 6)
-		_, _ = rand.Read(b)
-		schema := "t_" + hex.EncodeToString(b)
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer admin.Close()
-		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-			t.Fatalf("create schema on RUDDER_TEST_PG: %v", err)
-		}
-		t.Cleanup(func() {
-			a, err := sql.Open("pgx", base)
-			if err == nil {
-				_, _ = a.Exec("DROP SCHEMA " + schema + " CASCADE")
-				a.Close()
-			}
-		})
-		u, err := url.Parse(base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		opts = db.Options{URL: u.String()}
-	}
-	d, err := db.Open(ctx, opts)
-	if err != nil {
-		t.Fatalf("open %s: %v", dialect, err)
-	}
-	t.Cleanup(func() { d.Close() })
-	if _, err := d.Migrate(ctx); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
-	return d
-}
+// openTestDB opens a fresh migrated database of the dialect (see dbtest).
+func openTestDB(t *testing.T, dialect db.Dialect) *db.DB { return dbtest.Open(t, dialect) }
 
 func eachDialect(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 	for _, dialect := range []db.Dialect{db.SQLite, db.Postgres} {
