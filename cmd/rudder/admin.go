@@ -9,6 +9,7 @@ import (
 	"github.com/rudder-crm/rudder/internal/org"
 	"github.com/rudder-crm/rudder/internal/platform/apperr"
 	"github.com/rudder-crm/rudder/internal/platform/config"
+	"github.com/rudder-crm/rudder/internal/platform/httpx"
 )
 
 // admin handles `rudder admin create-user`: the way in when nobody can sign
@@ -37,6 +38,7 @@ func admin(ctx context.Context, cfg config.Config, args []string) error {
 	}
 	defer d.Close()
 	s := &org.Service{DB: d}
+	ctx = httpx.WithRequestID(ctx, "cli-"+httpx.NewRequestID())
 	if *company != "" {
 		_, f, err := s.CreateTenant(ctx, org.NewTenant{Company: *company, Name: *name, Email: *email, Password: *password})
 		if err != nil {

@@ -1,13 +1,18 @@
 package api_test
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/rudder-crm/rudder/internal/apitest"
+	"github.com/rudder-crm/rudder/internal/auth/session"
 	"github.com/rudder-crm/rudder/internal/platform/db"
 	"github.com/rudder-crm/rudder/internal/platform/dbtest"
 )
@@ -465,4 +470,33 @@ func TestChangesTakeEffectAtOnce(t *testing.T) {
 			t.Fatalf("scope narrowed to own, still sees %d users", len(page.Items))
 		}
 	})
+}
+
+// TestSessionsExpire: an expired or idle session no longer signs anyone in
+// (after at most the principal cache's TTL).
+func TestSessionsExpire(t *testing.T) {
+	each(t, func(t *testing.T, e *apitest.Env) {
+		ctx := context.Background()
+		expired := e.Demo("finance@demo.local")
+		idle := e.Demo("director@demo.local")
+		fresh := e.Demo("east1.rep1@demo.local")
+		past := time.Now().UTC().Add(-time.Minute)
+		if _, err := e.DB.Write.NewUpdate().Table("sessions").Set("expires_at = ?", past).
+			Where("hash = ?", hashOf(expired.Token)).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.DB.Write.NewUpdate().Table("sessions").Set("last_seen_at = ?", time.Now().UTC().Add(-13*time.Hour)).
+			Where("hash = ?", hashOf(idle.Token)).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(session.DefaultTTL + 100*time.Millisecond)
+		expired.Do("GET", "/api/v1/me", nil).Want(401)
+		idle.Do("GET", "/api/v1/me", nil).Want(401)
+		fresh.Do("GET", "/api/v1/me", nil).Want(200)
+	})
+}
+
+func hashOf(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rudder-crm/rudder/internal/org"
 	"github.com/rudder-crm/rudder/internal/platform/db"
+	"github.com/rudder-crm/rudder/internal/platform/httpx"
 )
 
 // Password is every demo user's password (shown on the login page in demo mode only).
@@ -62,6 +63,8 @@ func Ensure(ctx context.Context, d *db.DB) (bool, error) {
 	if err != nil || n > 0 {
 		return false, err
 	}
+	// The audit trail names this load as the request that made the records.
+	ctx = httpx.WithRequestID(ctx, "demo-load-"+httpx.NewRequestID())
 	err = d.InTx(ctx, func(ctx context.Context, _ bun.Tx) error { return load(ctx, d) })
 	return err == nil, err
 }
