@@ -24,3 +24,13 @@ trap 'exit 143' TERM
 pg_cluster_start
 
 bin/rudder-bench --rudder bin/rudder --out BENCHMARKS.md "$@"
+
+# The in-process Go benchmarks: the whole handler stack (middleware, auth,
+# huma, SQL) per request without the network, on SQLite and PostgreSQL.
+log "go benchmarks"
+go_bench=$(go test -run '^$' -bench . -benchtime 2s -benchmem ./internal/api/ 2>&1 | grep -E '^(Benchmark|goos|goarch|cpu)')
+{
+	printf '\n## Go benchmarks (in-process handler, no network)\n\n'
+	printf 'Rerun: `go test -run %s -bench . -benchmem ./internal/api/` (with RUDDER_TEST_PG set for PostgreSQL).\n\n' "'^\$'"
+	printf '```\n%s\n```\n' "$go_bench"
+} >>BENCHMARKS.md
