@@ -37,13 +37,20 @@ export default function UsersPage() {
   const { roles } = useRoles();
   const rolesById = useMemo(() => new Map(roles.map((r) => [r.id, r])), [roles]);
   const list = useCursorList<User>('/users', { q, department_id: departmentId, role_id: roleId, status, sort }, onError);
-  const [editing, setEditing] = useState<User | null | undefined>(undefined); // undefined = closed, null = create
+  // The drawer's open state is kept apart from the user it shows, so the
+  // closing animation keeps showing that user instead of the create form.
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const [editing, setEditing] = useState<User | null>(null); // null = create
+  const openDrawer = (u: User | null) => {
+    setEditing(u);
+    setDrawerOpen(true);
+  };
   const [roleFor, setRoleFor] = useState<User | null>(null);
 
   const afterSave = (u: User) => {
     if (editing) list.replace(u);
     else list.reload();
-    setEditing(undefined);
+    setDrawerOpen(false);
     if (u.id === me?.user.id) void reloadMe();
   };
 
@@ -103,7 +110,7 @@ export default function UsersPage() {
       fixed: mobile ? undefined : 'right',
       render: (_, u) => (
         <Space size={0} wrap>
-          <Button type="link" size="small" onClick={() => setEditing(u)} data-testid={`edit-${u.id}`}>
+          <Button type="link" size="small" onClick={() => openDrawer(u)} data-testid={`edit-${u.id}`}>
             {canWrite ? t('action.edit') : t('action.view')}
           </Button>
           {canWrite ? (
@@ -142,7 +149,7 @@ export default function UsersPage() {
         title={t('nav.users')}
         extra={
           canWrite ? (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing(null)} data-testid="create-user">
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => openDrawer(null)} data-testid="create-user">
               {t('user.create')}
             </Button>
           ) : null
@@ -185,12 +192,12 @@ export default function UsersPage() {
       />
       <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} count={list.items.length} />
       <UserFormDrawer
-        open={editing !== undefined}
+        open={drawerOpen}
         user={editing}
         tree={depts.tree}
         roles={roles}
         canWrite={canWrite}
-        onClose={() => setEditing(undefined)}
+        onClose={() => setDrawerOpen(false)}
         onSaved={afterSave}
         onStale={() => editing && void reloadOne(editing.id)}
       />
