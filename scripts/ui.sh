@@ -26,9 +26,19 @@ command -v npm >/dev/null 2>&1 || die "npm not found: install Node.js >= 20"
 
 # npm ci only when node_modules is missing or older than package-lock.json
 # (npm writes node_modules/.package-lock.json at the end of every install).
+#
+# `npm ci` first. The registry this project's machines reach serves only the
+# Linux builds of platform-specific optional packages (rollup's, esbuild's), so
+# a lockfile made here lacks the other platforms' entries and npm ci may call
+# it out of sync; then `npm install --no-save` installs the same locked
+# versions without touching package-lock.json.
 if [[ ! -d $WEB/node_modules || $WEB/package-lock.json -nt $WEB/node_modules/.package-lock.json ]]; then
 	log "npm ci in $WEB/"
-	(cd "$WEB" && npm ci --no-audit --no-fund --loglevel=error)
+	if ! (cd "$WEB" && npm ci --no-audit --no-fund --loglevel=error 2>"$WEB/.npm-ci.log"); then
+		log "npm ci refused the lockfile ($(grep -m1 -o 'Missing: [^ ]*' "$WEB/.npm-ci.log" || echo 'see web/.npm-ci.log')); installing the locked versions with npm install --no-save"
+		(cd "$WEB" && npm install --no-save --no-audit --no-fund --loglevel=error)
+	fi
+	rm -f "$WEB/.npm-ci.log"
 	touch "$WEB/node_modules/.package-lock.json"
 fi
 
