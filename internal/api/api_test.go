@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rudder-crm/rudder/internal/api"
 	"github.com/rudder-crm/rudder/internal/apitest"
 	"github.com/rudder-crm/rudder/internal/auth/session"
 	"github.com/rudder-crm/rudder/internal/platform/db"
@@ -499,4 +500,20 @@ func TestSessionsExpire(t *testing.T) {
 func hashOf(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(sum[:])
+}
+
+// TestSignupOffAndNoDemo: with RUDDER_SIGNUP=off sign-up is refused, and
+// outside demo mode the login page is not told the demo logins.
+func TestSignupOffAndNoDemo(t *testing.T) {
+	e := apitest.StartWith(t, openSQLite(t), api.Options{})
+	e.Anon().Do("POST", "/api/v1/signup", map[string]string{"company": "X", "name": "Y",
+		"email": "y@x.test", "password": "long enough password"}).Want(403)
+	cfg := e.Anon().Do("GET", "/api/v1/config", nil).Want(200).Map()
+	if cfg["demo"] != false || cfg["signup"] != false || len(cfg["demo_logins"].([]any)) != 0 || cfg["demo_password"] != nil {
+		t.Fatalf("config outside demo mode: %v", cfg)
+	}
+	on := apitest.Start(t, openSQLite(t)).Anon().Do("GET", "/api/v1/config", nil).Want(200).Map()
+	if on["demo"] != true || on["demo_password"] != "rudder-demo" || len(on["demo_logins"].([]any)) != 19 {
+		t.Fatalf("config in demo mode: %v", on)
+	}
 }

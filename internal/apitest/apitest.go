@@ -26,14 +26,22 @@ type Env struct {
 	URL    string
 }
 
-// Start serves a fresh server over d with the demo tenant loaded.
+// Start serves a fresh server over d with the demo tenant loaded, demo mode
+// and sign-up on.
 func Start(t testing.TB, d *db.DB) *Env {
+	t.Helper()
+	return StartWith(t, d, api.Options{Demo: true, Signup: true})
+}
+
+// StartWith serves a server with the given options over d with the demo tenant loaded.
+func StartWith(t testing.TB, d *db.DB, o api.Options) *Env {
 	t.Helper()
 	if _, err := demo.Ensure(context.Background(), d); err != nil {
 		t.Fatalf("demo: %v", err)
 	}
-	srv := api.New(d, api.Options{Version: "test", Demo: true, Signup: true,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	o.Version = "test"
+	o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := api.New(d, o)
 	ts := httptest.NewServer(srv.Handler)
 	t.Cleanup(ts.Close)
 	return &Env{T: t, DB: d, Server: srv, URL: ts.URL}
