@@ -78,7 +78,7 @@ go_test() {
 }
 
 npm_test() {
-	(cd web && npm test) 2>&1 | tee "$WORK/npm-test.log"
+	(cd web && NO_COLOR=1 npm test) 2>&1 | tee "$WORK/npm-test.log"
 }
 
 # count LOG WORD prints the number before WORD on the test-count line of LOG.

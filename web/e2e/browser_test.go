@@ -434,7 +434,7 @@ const openDropdown = `.ant-select-dropdown:not(.ant-select-dropdown-hidden) `
 // choose picks option of the antd Select with the data-testid.
 func (p *page) choose(testid, option string) {
 	p.t.Helper()
-	p.click(tid(testid))
+	p.openSelect(testid, openDropdown+".ant-select-item-option", option)
 	p.clickText(openDropdown+".ant-select-item-option", option)
 	p.waitText(tid(testid)+" .ant-select-selection-item", option)
 }
@@ -442,9 +442,41 @@ func (p *page) choose(testid, option string) {
 // chooseTree picks a node of the antd TreeSelect with the data-testid.
 func (p *page) chooseTree(testid, option string) {
 	p.t.Helper()
-	p.click(tid(testid))
+	p.openSelect(testid, openDropdown+".ant-select-tree-node-content-wrapper", option)
 	p.clickText(openDropdown+".ant-select-tree-node-content-wrapper", option)
 	p.waitText(tid(testid)+" .ant-select-selection-item", option)
+}
+
+// openSelect clicks a Select until its dropdown shows the option. On a
+// loaded machine a click that lands while a drawer is still settling can
+// open and at once close the dropdown; a person would simply click again.
+func (p *page) openSelect(testid, optionSel, option string) {
+	p.t.Helper()
+	shown := fmt.Sprintf(`!!find(%s, %s)`, js(optionSel), js(option))
+	for attempt := 1; ; attempt++ {
+		p.click(tid(testid))
+		if p.within(4*time.Second, shown) || attempt == 3 {
+			return
+		}
+		p.press("\x1b") // Escape: close whatever half-opened
+	}
+}
+
+// within polls a boolean JS expression for at most d and reports whether it
+// became true (no failure: the caller decides).
+func (p *page) within(d time.Duration, expr string) bool {
+	ctx, cancel := context.WithTimeout(p.ctx, d)
+	defer cancel()
+	for {
+		if ok, err := eval[bool](ctx, expr); err == nil && ok {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(pollEvery):
+		}
+	}
 }
 
 // login signs in through the login page and waits for the home page.
