@@ -116,13 +116,18 @@ type matrixFixture struct {
 	targets map[string]string
 	// targetVisible says which callers may see each target
 	visible map[string]func(c caller) bool
-	idsA    []string // every id of tenant A the matrix knows
-	idsB    []string
-	ownIDs  map[string][]string // per caller: ids of users in their scope
+	// deleteWant is what an allowed caller gets for DELETE of a target:
+	// refused for the target's state (409), or for the stale If-Match the
+	// matrix sends (412, resources whose deletes take If-Match).
+	deleteWant map[string]int
+	idsA       []string // every id of tenant A the matrix knows
+	idsB       []string
+	ownIDs     map[string][]string // per caller: ids of users in their scope
 }
 
 func fixtures(t *testing.T, e *apitest.Env, admin *apitest.Client) *matrixFixture {
-	fx := &matrixFixture{targets: map[string]string{}, visible: map[string]func(caller) bool{}, ownIDs: map[string][]string{}}
+	fx := &matrixFixture{targets: map[string]string{}, visible: map[string]func(caller) bool{}, ownIDs: map[string][]string{},
+		deleteWant: map[string]int{}}
 	// A viewer in 上海一组, and a custom role someone holds (so it cannot be deleted).
 	var deps struct{ Items []map[string]any }
 	admin.Do("GET", "/api/v1/departments", nil).Want(200).JSON(&deps)
@@ -163,11 +168,19 @@ func fixtures(t *testing.T, e *apitest.Env, admin *apitest.Client) *matrixFixtur
 	fx.targets["departments"] = dept["杭州二组"]    // has members: deleting it is refused
 	fx.targets["roles"] = custom["id"].(string) // held by a user: deleting it is refused
 	fx.targets["tokens"] = tok["id"].(string)
+	// A lead of east2.rep1, so in 杭州二组, given by the admin.
+	lead := admin.Do("POST", "/api/v1/leads", map[string]any{"contact_name": "矩阵客户", "phone": "13700001111",
+		"owner_id": target["id"]}).Want(201).Map()
+	fx.targets["leads"] = lead["id"].(string)
+	fx.idsA = append(fx.idsA, lead["id"].(string))
+	fx.deleteWant["leads"] = 412
 
 	fx.visible["users"] = func(c caller) bool { return userVisible(c, target, byEmail, dept) }
 	fx.visible["departments"] = func(c caller) bool { return !c.other }
 	fx.visible["roles"] = func(c caller) bool { return !c.other }
 	fx.visible["tokens"] = func(c caller) bool { return c.name == "admin" }
+	// A lead is seen like its owner: the lead's owner is the users target.
+	fx.visible["leads"] = fx.visible["users"]
 
 	for _, email := range []string{"admin@demo.local", "director@demo.local", "finance@demo.local", "east1.manager@demo.local",
 		"east1.rep1@demo.local", "viewer@demo.local", "custom@demo.local"} {
@@ -271,6 +284,9 @@ func (fx *matrixFixture) expect(op *huma.Operation, access httpx.Access, c calle
 	case http.MethodPatch:
 		return []int{412} // the matrix sends a stale version: refused before any write
 	case http.MethodDelete:
+		if want, ok := fx.deleteWant[resource]; ok {
+			return []int{want}
+		}
 		return []int{409}
 	}
 	return []int{200}
@@ -287,6 +303,15 @@ func (fx *matrixFixture) checkNoLeak(t *testing.T, op *huma.Operation, c caller,
 	for _, id := range foreign {
 		if strings.Contains(string(got.Body), id) {
 			t.Errorf("%s %s as %s leaks id %s of another tenant", op.Method, op.Path, c.name, id)
+		}
+	}
+	if op.Path == "/api/v1/leads" && c.perms["*own"] {
+		var page struct{ Items []map[string]any }
+		got.JSON(&page)
+		for _, l := range page.Items {
+			if l["owner_id"] != c.self {
+				t.Errorf("%s with own scope sees lead %s of %v", c.name, l["id"], l["owner_id"])
+			}
 		}
 	}
 	if op.Path == "/api/v1/users" && !c.perms["*all"] {

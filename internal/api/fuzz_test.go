@@ -17,6 +17,7 @@ func FuzzRequestDecoding(f *testing.F) {
 		`{"name":"a","parent_id":"not-a-uuid"}`, `{"name":"a","extra":true}`, `{"name":"\u0000"}`,
 		`{"email":"a@b.c","name":"n","password":"0123456789abc","role_id":"00000000-0000-7000-8000-000000000000"}`,
 		`{"name":"` + strings.Repeat("长", 200) + `"}`, `{"name":"a"}{"name":"b"}`, "\xff\xfe{}", `{"permissions":[1,2]}`,
+		`{"contact_name":"赵","phone":"+86 138 0013 8000","company":"（上海）某某有限公司","score":50}`, `{"status":"disqualified"}`,
 	}
 	for i, s := range seeds {
 		f.Add(uint8(i), s)
@@ -26,6 +27,7 @@ func FuzzRequestDecoding(f *testing.F) {
 	targets := []struct{ method, path string }{
 		{"POST", "/api/v1/departments"}, {"POST", "/api/v1/users"}, {"POST", "/api/v1/roles"},
 		{"POST", "/api/v1/tokens"}, {"POST", "/api/v1/sessions"}, {"PATCH", "/api/v1/roles/00000000-0000-7000-8000-000000000000"},
+		{"POST", "/api/v1/leads"}, {"PATCH", "/api/v1/leads/00000000-0000-7000-8000-000000000000"},
 	}
 	f.Fuzz(func(t *testing.T, which uint8, body string) {
 		tg := targets[int(which)%len(targets)]

@@ -19,6 +19,7 @@ import (
 	"github.com/rudder-crm/rudder/internal/audit"
 	"github.com/rudder-crm/rudder/internal/auth/session"
 	"github.com/rudder-crm/rudder/internal/demo"
+	"github.com/rudder-crm/rudder/internal/lead"
 	"github.com/rudder-crm/rudder/internal/org"
 	"github.com/rudder-crm/rudder/internal/platform/db"
 	"github.com/rudder-crm/rudder/internal/platform/httpx"
@@ -73,6 +74,7 @@ func New(d *db.DB, o Options) *Server {
 	session.Register(s.API, d, sess, orgs.GetUser)
 	org.Register(s.API, orgs, org.Options{Signup: o.Signup, Session: sess})
 	audit.Register(s.API, d)
+	lead.Register(s.API, &lead.Service{DB: d})
 	registerConfig(s.API, o)
 
 	reg := prometheus.NewRegistry()

@@ -113,8 +113,8 @@ func TestRunAgainstFakeRudder(t *testing.T) {
 		RudderBin:     self,
 		PGURL:         os.Getenv("RUDDER_TEST_PG"), // exercised too when make test provides a cluster
 		Conns:         []int{2, 4},
-		Warmup:        20 * time.Millisecond,
-		Duration:      150 * time.Millisecond,
+		Warmup:        100 * time.Millisecond,
+		Duration:      500 * time.Millisecond, // long enough to finish requests on a loaded CI machine
 		StartAttempts: 2,
 		IdleWait:      10 * time.Millisecond,
 		ReadyTimeout:  20 * time.Second,

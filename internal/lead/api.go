@@ -1,0 +1,164 @@
+package lead
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"reflect"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/rudder-crm/rudder/internal/audit"
+	"github.com/rudder-crm/rudder/internal/platform/apperr"
+	"github.com/rudder-crm/rudder/internal/platform/httpx"
+)
+
+// DuplicateProblem is the 409 answer to a create that matches existing
+// leads: a problem document whose errors[] name each matching field
+// (location body.phone, body.email or body.company; value the matching
+// lead's id), plus the matches themselves in duplicates, reduced to their
+// id for leads outside the caller's data scope.
+type DuplicateProblem struct {
+	huma.ErrorModel
+	Duplicates []Match `json:"duplicates" nullable:"false" doc:"The leads that share a key with the new one."`
+}
+
+func duplicateProblem(e *DuplicatesError) *DuplicateProblem {
+	p := &DuplicateProblem{ErrorModel: huma.ErrorModel{Title: http.StatusText(http.StatusConflict),
+		Status: http.StatusConflict, Detail: e.Error()}, Duplicates: e.Matches}
+	for _, m := range e.Matches {
+		for _, on := range m.MatchedOn {
+			p.Errors = append(p.Errors, &huma.ErrorDetail{Location: "body." + on, Value: m.ID,
+				Message: "an existing lead has the same " + on})
+		}
+	}
+	return p
+}
+
+type idPath struct {
+	ID string `path:"id" format:"uuid" doc:"Lead id."`
+}
+
+// IDMatch is the path id and If-Match header of an update or delete
+// (exported so huma sees the fields of the embedded struct).
+type IDMatch struct {
+	ID      string `path:"id" format:"uuid" doc:"Lead id."`
+	IfMatch string `header:"If-Match" required:"true" doc:"The lead's version as an ETag, from its last read."`
+}
+
+type one struct {
+	ETag string `header:"ETag"`
+	Body *Lead
+}
+
+func versioned(l *Lead, err error) (*one, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &one{ETag: httpx.ETag(l.Version), Body: l}, nil
+}
+
+type listInput struct {
+	Q            string    `query:"q" maxLength:"100" doc:"Matches contact name, company, phone or email."`
+	Status       string    `query:"status" enum:"new,contacted,qualified,converted,disqualified"`
+	OwnerID      string    `query:"owner_id" format:"uuid"`
+	Source       string    `query:"source" maxLength:"40"`
+	Region       string    `query:"region" maxLength:"40"`
+	Industry     string    `query:"industry" maxLength:"40"`
+	CreatedFrom  time.Time `query:"created_from" doc:"Created at or after this time (RFC 3339)."`
+	CreatedTo    time.Time `query:"created_to" doc:"Created before this time (RFC 3339)."`
+	FollowUpFrom time.Time `query:"follow_up_from" doc:"Next follow-up at or after this time (RFC 3339)."`
+	FollowUpTo   time.Time `query:"follow_up_to" doc:"Next follow-up before this time (RFC 3339)."`
+	Sort         string    `query:"sort" enum:"created_at,-created_at,last_follow_up_at,-last_follow_up_at,score,-score" default:"-created_at" doc:"Leads without a follow-up come last in both directions of last_follow_up_at."`
+	httpx.PageParams
+}
+
+// window refuses a range whose end is not after its start.
+func window(field string, from, to time.Time) error {
+	if !from.IsZero() && !to.IsZero() && !to.After(from) {
+		return apperr.Invalid(field, "must be after the start of the range")
+	}
+	return nil
+}
+
+// Register mounts the lead routes.
+func Register(api huma.API, s *Service) {
+	read, write := httpx.Perm("lead.read"), httpx.Perm("lead.write")
+	httpx.Register(api, huma.Operation{OperationID: "list-leads", Method: http.MethodGet, Path: "/api/v1/leads",
+		Tags: []string{"leads"}, Summary: "List leads in my data scope"}, read,
+		func(ctx context.Context, in *listInput) (*struct{ Body httpx.Page[Lead] }, error) {
+			if err := window("query.created_to", in.CreatedFrom, in.CreatedTo); err != nil {
+				return nil, err
+			}
+			if err := window("query.follow_up_to", in.FollowUpFrom, in.FollowUpTo); err != nil {
+				return nil, err
+			}
+			page, err := s.List(ctx, Filter{Q: in.Q, Status: in.Status, OwnerID: in.OwnerID, Source: in.Source,
+				Region: in.Region, Industry: in.Industry, CreatedFrom: in.CreatedFrom, CreatedTo: in.CreatedTo,
+				FollowUpFrom: in.FollowUpFrom, FollowUpTo: in.FollowUpTo, Sort: in.Sort}, in.Limit, in.Cursor)
+			return &struct{ Body httpx.Page[Lead] }{Body: page}, err
+		})
+	registerDuplicates(api, s, read)
+	registry := api.OpenAPI().Components.Schemas
+	httpx.Register(api, huma.Operation{OperationID: "create-lead", Method: http.MethodPost, Path: "/api/v1/leads",
+		Tags: []string{"leads"}, Summary: "Create a lead", DefaultStatus: http.StatusCreated,
+		Description: "Refused with 409 and the matching leads when a lead of the tenant has the same phone, email " +
+			"or company (after normalization), unless allow_duplicate is true.",
+		Responses: map[string]*huma.Response{"409": {Description: "Possible duplicates",
+			Content: map[string]*huma.MediaType{"application/problem+json": {
+				Schema: registry.Schema(reflect.TypeFor[DuplicateProblem](), true, "DuplicateProblem")}}}},
+	}, write, func(ctx context.Context, in *struct{ Body Input }) (*one, error) {
+		l, err := s.Create(ctx, in.Body)
+		if dup := (*DuplicatesError)(nil); errors.As(err, &dup) {
+			return nil, duplicateProblem(dup)
+		}
+		return versioned(l, err)
+	})
+	httpx.Register(api, huma.Operation{OperationID: "get-lead", Method: http.MethodGet, Path: "/api/v1/leads/{id}",
+		Tags: []string{"leads"}, Summary: "Get a lead"}, read,
+		func(ctx context.Context, in *idPath) (*one, error) {
+			return versioned(s.Get(ctx, in.ID))
+		})
+	httpx.Register(api, huma.Operation{OperationID: "update-lead", Method: http.MethodPatch, Path: "/api/v1/leads/{id}",
+		Tags: []string{"leads"}, Summary: "Change a lead, move its status or reassign it", Errors: []int{412}}, write,
+		func(ctx context.Context, in *struct {
+			IDMatch
+			Body Patch
+		}) (*one, error) {
+			v, err := httpx.ParseIfMatch(in.IfMatch)
+			if err != nil {
+				return nil, err
+			}
+			return versioned(s.Update(ctx, in.ID, v, in.Body))
+		})
+	httpx.Register(api, huma.Operation{OperationID: "delete-lead", Method: http.MethodDelete, Path: "/api/v1/leads/{id}",
+		Tags: []string{"leads"}, Summary: "Delete a lead", DefaultStatus: http.StatusNoContent, Errors: []int{412},
+		Description: "Takes If-Match like an update: a lead is deleted only as the caller last saw it."}, write,
+		func(ctx context.Context, in *IDMatch) (*struct{}, error) {
+			v, err := httpx.ParseIfMatch(in.IfMatch)
+			if err != nil {
+				return nil, err
+			}
+			return nil, s.Delete(ctx, in.ID, v)
+		})
+	audit.RegisterHistory(api, s.DB, "leads", "lead", read, func(ctx context.Context, id string) error {
+		_, err := s.Get(ctx, id)
+		return err
+	})
+}
+
+func registerDuplicates(api huma.API, s *Service, read httpx.Access) {
+	httpx.Register(api, huma.Operation{OperationID: "find-lead-duplicates", Method: http.MethodGet, Path: "/api/v1/leads/duplicates",
+		Tags: []string{"leads"}, Summary: "Leads that share a phone, email or company with the given values",
+		Description: "For warning while a lead is typed in. Searches the whole tenant (at most 20, newest first); " +
+			"a lead outside your data scope is reported with its id and visible=false only."}, read,
+		func(ctx context.Context, in *struct {
+			Phone   string `query:"phone" maxLength:"30"`
+			Email   string `query:"email" maxLength:"254"`
+			Company string `query:"company" maxLength:"100"`
+		}) (*struct{ Body httpx.Page[Match] }, error) {
+			m, err := s.Duplicates(ctx, in.Phone, in.Email, in.Company)
+			return &struct{ Body httpx.Page[Match] }{Body: httpx.Page[Match]{Items: m}}, err
+		})
+}

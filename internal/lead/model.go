@@ -1,0 +1,78 @@
+// Package lead holds leads (线索): prospective customers before conversion,
+// their owners, their status and the dedupe keys that keep one company from
+// being chased twice.
+package lead
+
+import (
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Lead statuses. Open leads move forward new → contacted → qualified; a
+// lead ends converted (by conversion, a later slice) or disqualified.
+const (
+	StatusNew          = "new"
+	StatusContacted    = "contacted"
+	StatusQualified    = "qualified"
+	StatusConverted    = "converted"
+	StatusDisqualified = "disqualified"
+)
+
+// Lead is one prospective customer.
+type Lead struct {
+	bun.BaseModel    `bun:"table:leads,alias:l"`
+	ID               string     `bun:"id,pk" json:"id"`
+	TenantID         string     `bun:"tenant_id" json:"-"`
+	ContactName      string     `bun:"contact_name" json:"contact_name"`
+	Company          string     `bun:"company" json:"company"`
+	Title            string     `bun:"title" json:"title"`
+	Phone            string     `bun:"phone" json:"phone"`
+	Email            string     `bun:"email" json:"email"`
+	WeChat           string     `bun:"wechat" json:"wechat"`
+	Source           string     `bun:"source" json:"source"`
+	Region           string     `bun:"region" json:"region"`
+	Industry         string     `bun:"industry" json:"industry"`
+	Status           string     `bun:"status" json:"status" enum:"new,contacted,qualified,converted,disqualified"`
+	DisqualifyReason string     `bun:"disqualify_reason" json:"disqualify_reason"`
+	OwnerID          *string    `bun:"owner_id" json:"owner_id" doc:"Absent while the lead is in a pool."`
+	OwnerName        string     `bun:"owner_name,scanonly" json:"owner_name" audit:"-"`
+	DepartmentID     *string    `bun:"department_id" json:"department_id" doc:"The owner's department when the lead was assigned."`
+	LastFollowUpAt   *time.Time `bun:"last_follow_up_at" json:"last_follow_up_at"`
+	NextFollowUpAt   *time.Time `bun:"next_follow_up_at" json:"next_follow_up_at"`
+	Score            int        `bun:"score" json:"score" minimum:"0" maximum:"100"`
+	Notes            string     `bun:"notes" json:"notes"`
+	// The dedupe keys are derived from phone, email and company; they are not
+	// part of the API and not audited (the fields they come from are).
+	PhoneKey   string    `bun:"phone_key" json:"-" audit:"-"`
+	EmailKey   string    `bun:"email_key" json:"-" audit:"-"`
+	CompanyKey string    `bun:"company_key" json:"-" audit:"-"`
+	CreatedBy  string    `bun:"created_by" json:"created_by"`
+	CreatedAt  time.Time `bun:"created_at" json:"created_at"`
+	UpdatedAt  time.Time `bun:"updated_at" json:"updated_at"`
+	Version    int64     `bun:"version" json:"version"`
+}
+
+// CurrentVersion is the record's version, sent as its ETag.
+func (l *Lead) CurrentVersion() int64 { return l.Version }
+
+// setKeys recomputes the dedupe keys from the fields they come from.
+func (l *Lead) setKeys() {
+	l.PhoneKey, l.EmailKey, l.CompanyKey = PhoneKey(l.Phone), EmailKey(l.Email), CompanyKey(l.Company)
+}
+
+// Match is an existing lead that shares a dedupe key with the one being
+// entered. A match outside the caller's data scope carries only its id,
+// what matched and visible=false: the caller learns the lead exists and
+// belongs to someone else, never whose it is or how to reach the contact.
+type Match struct {
+	ID          string   `json:"id"`
+	Visible     bool     `json:"visible" doc:"False when the lead is outside your data scope: only id and matched_on are given."`
+	MatchedOn   []string `json:"matched_on" nullable:"false" doc:"Which keys matched: phone, email, company."`
+	ContactName string   `json:"contact_name,omitempty"`
+	Company     string   `json:"company,omitempty"`
+	Phone       string   `json:"phone,omitempty"`
+	Status      string   `json:"status,omitempty"`
+	OwnerID     *string  `json:"owner_id,omitempty"`
+	OwnerName   string   `json:"owner_name,omitempty"`
+}

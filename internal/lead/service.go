@@ -1,0 +1,378 @@
+package lead
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/rudder-crm/rudder/internal/audit"
+	"github.com/rudder-crm/rudder/internal/auth"
+	"github.com/rudder-crm/rudder/internal/platform/apperr"
+	"github.com/rudder-crm/rudder/internal/platform/db"
+	"github.com/rudder-crm/rudder/internal/platform/ids"
+)
+
+// Service is the lead feature's logic over its store.
+type Service struct {
+	DB *db.DB
+}
+
+// Input creates a lead.
+type Input struct {
+	ContactName    string     `json:"contact_name" minLength:"1" maxLength:"60"`
+	Company        string     `json:"company,omitempty" maxLength:"100"`
+	Title          string     `json:"title,omitempty" maxLength:"60"`
+	Phone          string     `json:"phone,omitempty" maxLength:"30" pattern:"^[0-9０-９+() -]*$" patternDescription:"digits, spaces, +, -, ( and )"`
+	Email          string     `json:"email,omitempty" maxLength:"254" pattern:"^([^@\\s]+@[^@\\s]+)?$" patternDescription:"an email address"`
+	WeChat         string     `json:"wechat,omitempty" maxLength:"60"`
+	Source         string     `json:"source,omitempty" maxLength:"40" doc:"Where the lead came from, e.g. 官网, 展会, 转介绍."`
+	Region         string     `json:"region,omitempty" maxLength:"40"`
+	Industry       string     `json:"industry,omitempty" maxLength:"40"`
+	LastFollowUpAt *time.Time `json:"last_follow_up_at,omitempty" doc:"Normally kept by follow-up activities; settable for imported leads."`
+	NextFollowUpAt *time.Time `json:"next_follow_up_at,omitempty"`
+	Score          int        `json:"score,omitempty" minimum:"0" maximum:"100"`
+	Notes          string     `json:"notes,omitempty" maxLength:"2000" multiline:"true"`
+	OwnerID        *string    `json:"owner_id,omitempty" format:"uuid" doc:"Someone else than you needs lead.assign; absent: you own the lead."`
+	AllowDuplicate bool       `json:"allow_duplicate,omitempty" doc:"Create even though leads with the same phone, email or company exist."`
+}
+
+// Patch changes some fields of a lead.
+type Patch struct {
+	ContactName      *string    `json:"contact_name,omitempty" minLength:"1" maxLength:"60"`
+	Company          *string    `json:"company,omitempty" maxLength:"100"`
+	Title            *string    `json:"title,omitempty" maxLength:"60"`
+	Phone            *string    `json:"phone,omitempty" maxLength:"30" pattern:"^[0-9０-９+() -]*$" patternDescription:"digits, spaces, +, -, ( and )"`
+	Email            *string    `json:"email,omitempty" maxLength:"254" pattern:"^([^@\\s]+@[^@\\s]+)?$" patternDescription:"an email address"`
+	WeChat           *string    `json:"wechat,omitempty" maxLength:"60"`
+	Source           *string    `json:"source,omitempty" maxLength:"40"`
+	Region           *string    `json:"region,omitempty" maxLength:"40"`
+	Industry         *string    `json:"industry,omitempty" maxLength:"40"`
+	Status           *string    `json:"status,omitempty" enum:"new,contacted,qualified,converted,disqualified" doc:"Forward only: new → contacted → qualified; disqualified (with disqualify_reason) from any open status; a disqualified lead reopens as new. converted is set by conversion only."`
+	DisqualifyReason *string    `json:"disqualify_reason,omitempty" maxLength:"200"`
+	LastFollowUpAt   *time.Time `json:"last_follow_up_at,omitempty"`
+	NextFollowUpAt   *time.Time `json:"next_follow_up_at,omitempty"`
+	Score            *int       `json:"score,omitempty" minimum:"0" maximum:"100"`
+	Notes            *string    `json:"notes,omitempty" maxLength:"2000" multiline:"true"`
+	OwnerID          *string    `json:"owner_id,omitempty" format:"uuid" doc:"Reassign; needs lead.assign."`
+}
+
+// DuplicatesError refuses a create whose keys match existing leads.
+type DuplicatesError struct {
+	Matches []Match
+}
+
+func (e *DuplicatesError) Error() string {
+	return fmt.Sprintf("%d existing leads share this lead's phone, email or company; "+
+		"send allow_duplicate: true to create it anyway", len(e.Matches))
+}
+
+// leads selects the leads the caller may see, with the owner's name.
+func (s *Service) leads(ctx context.Context) *bun.SelectQuery {
+	q := s.DB.R(ctx).NewSelect().Model((*Lead)(nil)).ColumnExpr("l.*").
+		ColumnExpr("COALESCE(u.name, '') AS owner_name").
+		Join("LEFT JOIN users AS u ON u.id = l.owner_id")
+	return auth.From(ctx).Scoped(q, "l.tenant_id", "l.owner_id", "l.department_id")
+}
+
+// Get returns one lead in the caller's scope; any other is not found.
+func (s *Service) Get(ctx context.Context, id string) (*Lead, error) {
+	var l Lead
+	err := s.leads(ctx).Where("l.id = ?", id).Scan(ctx, &l)
+	return &l, db.NotFound(err, "lead")
+}
+
+// Create adds a lead owned by the caller, or by owner_id for a caller who
+// may assign. Unless allow_duplicate is set, a lead whose dedupe keys match
+// an existing lead of the tenant is refused with the matches.
+func (s *Service) Create(ctx context.Context, in Input) (*Lead, error) {
+	p := auth.From(ctx)
+	now := time.Now().UTC()
+	l := &Lead{ID: ids.New(), TenantID: p.TenantID, ContactName: strings.TrimSpace(in.ContactName),
+		Company: strings.TrimSpace(in.Company), Title: strings.TrimSpace(in.Title), Phone: strings.TrimSpace(in.Phone),
+		Email: strings.TrimSpace(in.Email), WeChat: strings.TrimSpace(in.WeChat), Source: strings.TrimSpace(in.Source),
+		Region: strings.TrimSpace(in.Region), Industry: strings.TrimSpace(in.Industry), Status: StatusNew,
+		LastFollowUpAt: utc(in.LastFollowUpAt), NextFollowUpAt: utc(in.NextFollowUpAt), Score: in.Score, Notes: in.Notes,
+		CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now, Version: 1}
+	l.setKeys()
+	err := s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if l.OwnerID, l.DepartmentID, err = s.owner(ctx, in.OwnerID); err != nil {
+			return err
+		}
+		if !in.AllowDuplicate {
+			matches, err := s.matches(ctx, l.PhoneKey, l.EmailKey, l.CompanyKey)
+			if err != nil {
+				return err
+			}
+			if len(matches) > 0 {
+				return &DuplicatesError{Matches: matches}
+			}
+		}
+		if _, err := tx.NewInsert().Model(l).Exec(ctx); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Create, "lead", l.ID, audit.Diff(nil, l))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, l.ID)
+}
+
+// owner resolves who a lead is given to: the caller when id is absent or
+// the caller; anyone else needs lead.assign and must be an active user in
+// the caller's data scope. The department is the owner's, so the
+// department scope follows the owner.
+func (s *Service) owner(ctx context.Context, id *string) (*string, *string, error) {
+	p := auth.From(ctx)
+	if id == nil || *id == p.UserID {
+		return &p.UserID, emptyToNil(p.DepartmentID), nil
+	}
+	if !p.Can("lead.assign") {
+		return nil, nil, apperr.Forbidden("giving a lead to someone else needs the permission lead.assign")
+	}
+	scope, args := p.ScopeSQL("u.tenant_id", "u.id", "u.department_id")
+	var rows []struct {
+		ID           string  `bun:"id"`
+		DepartmentID *string `bun:"department_id"`
+	}
+	err := s.DB.R(ctx).NewSelect().TableExpr("users AS u").Column("u.id", "u.department_id").
+		Where("u.id = ? AND u.status = 'active'", *id).Where(scope, args...).Scan(ctx, &rows)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(rows) == 0 {
+		return nil, nil, apperr.Invalid("body.owner_id", "no active user of that id in your data scope")
+	}
+	return &rows[0].ID, rows[0].DepartmentID, nil
+}
+
+// Update applies a patch to a lead at the caller's version. Changing the
+// owner needs lead.assign; the status moves only as checkStatus allows.
+func (s *Service) Update(ctx context.Context, id string, version int64, in Patch) (*Lead, error) {
+	p := auth.From(ctx)
+	err := s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		old, err := s.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := db.CheckVersion("lead", old.Version, version); err != nil {
+			return err
+		}
+		l := *old
+		if err := applyPatch(&l, in); err != nil {
+			return err
+		}
+		if in.OwnerID != nil && (old.OwnerID == nil || *in.OwnerID != *old.OwnerID) {
+			if !p.Can("lead.assign") {
+				return apperr.Forbidden("reassigning a lead needs the permission lead.assign")
+			}
+			if l.OwnerID, l.DepartmentID, err = s.owner(ctx, in.OwnerID); err != nil {
+				return err
+			}
+		}
+		changes := audit.Diff(old, &l)
+		if len(changes) == 0 {
+			return nil // nothing changes: keep the version, write nothing
+		}
+		l.setKeys()
+		l.UpdatedAt, l.Version = time.Now().UTC(), old.Version+1
+		res, err := tx.NewUpdate().Model(&l).Column(updatable...).
+			Where("id = ? AND tenant_id = ? AND version = ?", id, p.TenantID, old.Version).Exec(ctx)
+		if err := db.Versioned(res, err, "lead", old.Version); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Update, "lead", id, changes)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, id)
+}
+
+// updatable are the columns an update writes.
+var updatable = []string{"contact_name", "company", "title", "phone", "email", "wechat", "source", "region", "industry",
+	"status", "disqualify_reason", "owner_id", "department_id", "last_follow_up_at", "next_follow_up_at", "score", "notes",
+	"phone_key", "email_key", "company_key", "updated_at", "version"}
+
+// applyPatch copies the patch onto l and checks the status change.
+func applyPatch(l *Lead, in Patch) error {
+	for _, f := range []struct {
+		dst *string
+		src *string
+	}{
+		{&l.ContactName, in.ContactName}, {&l.Company, in.Company}, {&l.Title, in.Title}, {&l.Phone, in.Phone},
+		{&l.Email, in.Email}, {&l.WeChat, in.WeChat}, {&l.Source, in.Source}, {&l.Region, in.Region},
+		{&l.Industry, in.Industry},
+	} {
+		if f.src != nil {
+			*f.dst = strings.TrimSpace(*f.src)
+		}
+	}
+	if in.Notes != nil {
+		l.Notes = *in.Notes
+	}
+	if in.Score != nil {
+		l.Score = *in.Score
+	}
+	if in.LastFollowUpAt != nil {
+		l.LastFollowUpAt = utc(in.LastFollowUpAt)
+	}
+	if in.NextFollowUpAt != nil {
+		l.NextFollowUpAt = utc(in.NextFollowUpAt)
+	}
+	return applyStatus(l, in.Status, in.DisqualifyReason)
+}
+
+// openRank orders the open statuses; a lead moves only forward through them.
+var openRank = map[string]int{StatusNew: 1, StatusContacted: 2, StatusQualified: 3}
+
+// applyStatus moves l to status (nil: unchanged) with a disqualify reason
+// (nil: unchanged). Only a disqualified lead has a reason: disqualifying
+// needs one, reopening clears it.
+func applyStatus(l *Lead, status, reason *string) error {
+	to := l.Status
+	if status != nil {
+		to = *status
+	}
+	why := l.DisqualifyReason
+	if reason != nil {
+		why = strings.TrimSpace(*reason)
+	}
+	from := l.Status
+	switch {
+	case to == from:
+	case to == StatusConverted:
+		return apperr.Invalid("body.status", "a lead becomes converted by converting it, not by setting its status")
+	case from == StatusConverted:
+		return apperr.Invalid("body.status", "a converted lead keeps its status")
+	case from == StatusDisqualified:
+		if to != StatusNew {
+			return apperr.Invalid("body.status", "a disqualified lead can only be reopened as new")
+		}
+		why = ""
+	case to == StatusDisqualified:
+	case openRank[to] < openRank[from]:
+		return apperr.Invalid("body.status", "a lead moves only forward: new → contacted → qualified")
+	}
+	if to == StatusDisqualified && why == "" {
+		return apperr.Invalid("body.disqualify_reason", "is required to disqualify a lead")
+	}
+	if to != StatusDisqualified && why != "" {
+		return apperr.Invalid("body.disqualify_reason", "only a disqualified lead has a reason")
+	}
+	l.Status, l.DisqualifyReason = to, why
+	return nil
+}
+
+// Delete removes a lead at the caller's version: a delete, like an update,
+// must be based on what the caller last saw.
+func (s *Service) Delete(ctx context.Context, id string, version int64) error {
+	p := auth.From(ctx)
+	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		old, err := s.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := db.CheckVersion("lead", old.Version, version); err != nil {
+			return err
+		}
+		res, err := tx.NewDelete().Table("leads").Where("id = ? AND tenant_id = ? AND version = ?", id, p.TenantID, old.Version).Exec(ctx)
+		if err := db.Versioned(res, err, "lead", old.Version); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Delete, "lead", id, audit.Diff(old, nil))
+	})
+}
+
+// maxMatches bounds a duplicate answer: enough to warn, not a list.
+const maxMatches = 20
+
+// Duplicates lists the tenant's leads that share a key with the given
+// phone, email or company, newest first.
+func (s *Service) Duplicates(ctx context.Context, phone, email, company string) ([]Match, error) {
+	return s.matches(ctx, PhoneKey(phone), EmailKey(email), CompanyKey(company))
+}
+
+// matchRow is a matching lead as read, before it is reduced to what the
+// caller may see.
+type matchRow struct {
+	ID          string  `bun:"id"`
+	ContactName string  `bun:"contact_name"`
+	Company     string  `bun:"company"`
+	Phone       string  `bun:"phone"`
+	Status      string  `bun:"status"`
+	OwnerID     *string `bun:"owner_id"`
+	OwnerName   string  `bun:"owner_name"`
+	PhoneKey    string  `bun:"phone_key"`
+	EmailKey    string  `bun:"email_key"`
+	CompanyKey  string  `bun:"company_key"`
+	InScope     int     `bun:"in_scope"`
+}
+
+// matches finds leads of the whole tenant by key, whatever the caller's
+// scope, because a duplicate is a duplicate whoever owns it; leads outside
+// the scope come back reduced to their id (see Match).
+func (s *Service) matches(ctx context.Context, phoneKey, emailKey, companyKey string) ([]Match, error) {
+	keys := []struct{ name, col, key string }{
+		{"phone", "l.phone_key", phoneKey}, {"email", "l.email_key", emailKey}, {"company", "l.company_key", companyKey},
+	}
+	if phoneKey == "" && emailKey == "" && companyKey == "" {
+		return []Match{}, nil
+	}
+	p := auth.From(ctx)
+	// The scope rule becomes a column rather than a filter: it decides how
+	// much of each match the caller is told, not whether it is told.
+	scope, args := p.ScopeSQL("l.tenant_id", "l.owner_id", "l.department_id")
+	var rows []matchRow
+	q := s.DB.R(ctx).NewSelect().TableExpr("leads AS l").Join("LEFT JOIN users AS u ON u.id = l.owner_id").
+		ColumnExpr("l.id, l.contact_name, l.company, l.phone, l.status, l.owner_id, l.phone_key, l.email_key, l.company_key").
+		ColumnExpr("COALESCE(u.name, '') AS owner_name").
+		ColumnExpr("CASE WHEN "+scope+" THEN 1 ELSE 0 END AS in_scope", args...).
+		Where("l.tenant_id = ?", p.TenantID).
+		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			for _, k := range keys {
+				if k.key != "" {
+					q = q.WhereOr("? = ?", bun.Ident(k.col), k.key)
+				}
+			}
+			return q
+		})
+	if err := q.OrderExpr("l.id DESC").Limit(maxMatches).Scan(ctx, &rows); err != nil {
+		return nil, err
+	}
+	out := make([]Match, 0, len(rows))
+	for _, r := range rows {
+		on := []string{}
+		for i, theirs := range []string{r.PhoneKey, r.EmailKey, r.CompanyKey} {
+			if keys[i].key != "" && keys[i].key == theirs {
+				on = append(on, keys[i].name)
+			}
+		}
+		if r.InScope == 0 {
+			out = append(out, Match{ID: r.ID, MatchedOn: on})
+			continue
+		}
+		out = append(out, Match{ID: r.ID, Visible: true, MatchedOn: on, ContactName: r.ContactName, Company: r.Company,
+			Phone: r.Phone, Status: r.Status, OwnerID: r.OwnerID, OwnerName: r.OwnerName})
+	}
+	return out, nil
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC().Truncate(time.Microsecond) // what both databases keep
+	return &u
+}
+
+func emptyToNil(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
