@@ -517,3 +517,17 @@ func TestSignupOffAndNoDemo(t *testing.T) {
 		t.Fatalf("config in demo mode: %v", on)
 	}
 }
+
+// TestNoIdempotencyForSecrets: answers holding a token are never stored, so
+// an Idempotency-Key on those routes is refused.
+func TestNoIdempotencyForSecrets(t *testing.T) {
+	e := apitest.Start(t, openSQLite(t))
+	admin := e.Demo("admin@demo.local")
+	admin.Do("POST", "/api/v1/tokens", map[string]any{"name": "x"}, "Idempotency-Key", "t-1").Want(400)
+	e.Anon().Do("POST", "/api/v1/sessions", map[string]string{"email": "admin@demo.local", "password": "rudder-demo"},
+		"Idempotency-Key", "s-1").Want(400)
+	n, err := e.DB.Read.NewSelect().Table("idempotency_keys").Count(context.Background())
+	if err != nil || n != 0 {
+		t.Fatalf("idempotency rows: %d %v", n, err)
+	}
+}

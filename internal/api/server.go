@@ -110,7 +110,7 @@ func New(d *db.DB, o Options) *Server {
 	})
 
 	var h http.Handler = httpx.RecordRoute(mux.ServeMux)
-	h = httpx.Idempotency(d, h)
+	h = httpx.Idempotency(d, h, "/api/v1/sessions", "/api/v1/signup", "/api/v1/tokens")
 	h = session.Middleware(d, sess.Cache, h)
 	h = session.WithClientIP(h)
 	h = http.NewCrossOriginProtection().Handler(h)

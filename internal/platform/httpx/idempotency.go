@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,11 +34,20 @@ const MaxBody = 1 << 20
 // The key is claimed before the handler runs, so two concurrent retries cannot
 // both write: the second is told 409 until the first has finished. Answers
 // are kept in the database, so any instance can replay them.
-func Idempotency(d *db.DB, next http.Handler) http.Handler {
+//
+// Routes whose answer holds a secret (a session or API token) are listed in
+// secretPaths: storing their answer would keep the secret in plain text, so a
+// key there is refused with 400 rather than silently ignored.
+func Idempotency(d *db.DB, next http.Handler, secretPaths ...string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := r.Header.Get("Idempotency-Key")
 		if r.Method != http.MethodPost || key == "" {
 			next.ServeHTTP(w, r)
+			return
+		}
+		if slices.Contains(secretPaths, r.URL.Path) {
+			WriteProblem(w, http.StatusBadRequest, "Idempotency-Key is not accepted on "+r.URL.Path+
+				": its answer holds a secret, which Rudder never stores")
 			return
 		}
 		if len(key) > 200 || badRune(key, false) != "" {
