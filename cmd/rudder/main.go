@@ -16,6 +16,7 @@ import (
 
 	"github.com/rudder-crm/rudder/internal/api"
 	"github.com/rudder-crm/rudder/internal/demo"
+	"github.com/rudder-crm/rudder/internal/jobs"
 	"github.com/rudder-crm/rudder/internal/platform/config"
 	"github.com/rudder-crm/rudder/internal/platform/db"
 	"github.com/rudder-crm/rudder/internal/platform/httpx"
@@ -131,6 +132,15 @@ func serve(ctx context.Context, cfg config.Config, args []string) error {
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
 	announce(cfg, ln.Addr().String(), d.Dialect)
 	log.Info("serving", "addr", ln.Addr().String(), "database", string(d.Dialect), "version", version)
+	// The periodic jobs run on every instance; each run is claimed by its
+	// key in the database, so several instances still do it once.
+	jctx, stopJobs := context.WithCancel(ctx)
+	jobsDone := make(chan struct{})
+	go func() {
+		defer close(jobsDone)
+		(&jobs.Scheduler{DB: d, Log: log}).Run(jctx)
+	}()
+	defer func() { stopJobs(); <-jobsDone }() // before the database closes
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

@@ -174,6 +174,14 @@ func fixtures(t *testing.T, e *apitest.Env, admin *apitest.Client) *matrixFixtur
 	fx.targets["leads"] = lead["id"].(string)
 	fx.idsA = append(fx.idsA, lead["id"].(string))
 	fx.deleteWant["leads"] = 412
+	// A customer of east2.rep1 with one contact, given by the admin. The
+	// matrix's {} to /leads/{id}/convert names neither customer nor
+	// customer_id, so an allowed caller gets 422 and nothing is converted.
+	cust := admin.Do("POST", "/api/v1/customers", map[string]any{"name": "矩阵客户公司", "owner_id": target["id"]}).Want(201).Map()
+	contact := admin.Do("POST", "/api/v1/contacts", map[string]any{"customer_id": cust["id"], "name": "矩阵联系人"}).Want(201).Map()
+	fx.targets["customers"], fx.targets["contacts"] = cust["id"].(string), contact["id"].(string)
+	fx.idsA = append(fx.idsA, cust["id"].(string), contact["id"].(string))
+	fx.deleteWant["customers"], fx.deleteWant["contacts"] = 412, 412
 
 	fx.visible["users"] = func(c caller) bool { return userVisible(c, target, byEmail, dept) }
 	fx.visible["departments"] = func(c caller) bool { return !c.other }
@@ -181,6 +189,23 @@ func fixtures(t *testing.T, e *apitest.Env, admin *apitest.Client) *matrixFixtur
 	fx.visible["tokens"] = func(c caller) bool { return c.name == "admin" }
 	// A lead is seen like its owner: the lead's owner is the users target.
 	fx.visible["leads"] = fx.visible["users"]
+	fx.visible["customers"], fx.visible["contacts"] = fx.visible["users"], fx.visible["users"]
+	// A pool of 杭州二组 whose only member is east2.rep1 (no matrix caller):
+	// seen like the users target (by department scope); a region and an
+	// assignment rule, tenant-wide like the org chart. Their deletes take If-Match.
+	pl := admin.Do("POST", "/api/v1/pools", map[string]any{"name": "矩阵公海", "department_id": dept["杭州二组"],
+		"member_ids": []any{target["id"]}}).Want(201).Map()
+	rg := admin.Do("POST", "/api/v1/regions", map[string]any{"name": "矩阵大区"}).Want(201).Map()
+	rule := admin.Do("POST", "/api/v1/assignment-rules", map[string]any{"name": "矩阵规则", "department_id": dept["杭州二组"],
+		"conditions": map[string]any{"source": "矩阵"}}).Want(201).Map()
+	for res, obj := range map[string]map[string]any{"pools": pl, "regions": rg, "assignment-rules": rule} {
+		fx.targets[res] = obj["id"].(string)
+		fx.idsA = append(fx.idsA, obj["id"].(string))
+		fx.deleteWant[res] = 412
+	}
+	fx.visible["pools"] = fx.visible["users"]
+	fx.visible["regions"] = func(c caller) bool { return !c.other }
+	fx.visible["assignment-rules"] = func(c caller) bool { return !c.other }
 
 	for _, email := range []string{"admin@demo.local", "director@demo.local", "finance@demo.local", "east1.manager@demo.local",
 		"east1.rep1@demo.local", "viewer@demo.local", "custom@demo.local"} {
@@ -283,6 +308,11 @@ func (fx *matrixFixture) expect(op *huma.Operation, access httpx.Access, c calle
 	switch op.Method {
 	case http.MethodPatch:
 		return []int{412} // the matrix sends a stale version: refused before any write
+	case http.MethodPost:
+		if op.Path == "/api/v1/leads/{id}/claim" {
+			return []int{409} // the target lead has an owner: only pooled leads can be claimed
+		}
+		return []int{422} // actions on a record ({id}/convert) refuse the empty body
 	case http.MethodDelete:
 		if want, ok := fx.deleteWant[resource]; ok {
 			return []int{want}
@@ -305,7 +335,7 @@ func (fx *matrixFixture) checkNoLeak(t *testing.T, op *huma.Operation, c caller,
 			t.Errorf("%s %s as %s leaks id %s of another tenant", op.Method, op.Path, c.name, id)
 		}
 	}
-	if op.Path == "/api/v1/leads" && c.perms["*own"] {
+	if (op.Path == "/api/v1/leads" || op.Path == "/api/v1/customers") && c.perms["*own"] {
 		var page struct{ Items []map[string]any }
 		got.JSON(&page)
 		for _, l := range page.Items {

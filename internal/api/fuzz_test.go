@@ -18,6 +18,13 @@ func FuzzRequestDecoding(f *testing.F) {
 		`{"email":"a@b.c","name":"n","password":"0123456789abc","role_id":"00000000-0000-7000-8000-000000000000"}`,
 		`{"name":"` + strings.Repeat("长", 200) + `"}`, `{"name":"a"}{"name":"b"}`, "\xff\xfe{}", `{"permissions":[1,2]}`,
 		`{"contact_name":"赵","phone":"+86 138 0013 8000","company":"（上海）某某有限公司","score":50}`, `{"status":"disqualified"}`,
+		`{"name":"公海","department_id":"00000000-0000-7000-8000-000000000000","claim_limit":-1,"member_ids":["x","x"]}`,
+		`{"name":"规则","department_id":"00000000-0000-7000-8000-000000000000","conditions":{"region":5},"per_rep_cap":1e9}`,
+		`{"reason":"放回","owner_id":"not-a-uuid"}`, `{"reason":""}`,
+		`{"name":"（北京）华夏数据股份有限公司","grade":"A","size":"large","key_customer":true}`, `{"name":"a","grade":""}`,
+		`{"customer_id":"00000000-0000-7000-8000-000000000000","name":"王总","decision_role":"decision_maker"}`,
+		`{"customer":{},"contact":{"name":"  "}}`, `{"customer_id":"00000000-0000-7000-8000-000000000000"}`,
+		`{"customer":{"name":"x"},"customer_id":"x","opportunity":null}`, `{"customer":null}`,
 	}
 	for i, s := range seeds {
 		f.Add(uint8(i), s)
@@ -28,6 +35,12 @@ func FuzzRequestDecoding(f *testing.F) {
 		{"POST", "/api/v1/departments"}, {"POST", "/api/v1/users"}, {"POST", "/api/v1/roles"},
 		{"POST", "/api/v1/tokens"}, {"POST", "/api/v1/sessions"}, {"PATCH", "/api/v1/roles/00000000-0000-7000-8000-000000000000"},
 		{"POST", "/api/v1/leads"}, {"PATCH", "/api/v1/leads/00000000-0000-7000-8000-000000000000"},
+		{"POST", "/api/v1/pools"}, {"POST", "/api/v1/regions"}, {"POST", "/api/v1/assignment-rules"},
+		{"POST", "/api/v1/leads/00000000-0000-7000-8000-000000000000/claim"},
+		{"POST", "/api/v1/leads/00000000-0000-7000-8000-000000000000/return"},
+		{"POST", "/api/v1/leads/00000000-0000-7000-8000-000000000000/assign"},
+		{"POST", "/api/v1/customers"}, {"POST", "/api/v1/contacts"}, {"PATCH", "/api/v1/customers/00000000-0000-7000-8000-000000000000"},
+		{"POST", "/api/v1/leads/00000000-0000-7000-8000-000000000000/convert"},
 	}
 	f.Fuzz(func(t *testing.T, which uint8, body string) {
 		tg := targets[int(which)%len(targets)]

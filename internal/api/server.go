@@ -16,13 +16,17 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/rudder-crm/rudder/internal/assign"
 	"github.com/rudder-crm/rudder/internal/audit"
 	"github.com/rudder-crm/rudder/internal/auth/session"
+	"github.com/rudder-crm/rudder/internal/customer"
 	"github.com/rudder-crm/rudder/internal/demo"
 	"github.com/rudder-crm/rudder/internal/lead"
 	"github.com/rudder-crm/rudder/internal/org"
 	"github.com/rudder-crm/rudder/internal/platform/db"
 	"github.com/rudder-crm/rudder/internal/platform/httpx"
+	"github.com/rudder-crm/rudder/internal/pool"
+	"github.com/rudder-crm/rudder/internal/region"
 	"github.com/rudder-crm/rudder/web"
 )
 
@@ -74,7 +78,14 @@ func New(d *db.DB, o Options) *Server {
 	session.Register(s.API, d, sess, orgs.GetUser)
 	org.Register(s.API, orgs, org.Options{Signup: o.Signup, Session: sess})
 	audit.Register(s.API, d)
-	lead.Register(s.API, &lead.Service{DB: d})
+	leads := &lead.Service{DB: d, OwnerChanged: func(ctx context.Context, c lead.OwnerChange) error {
+		return pool.Hook(ctx, c.LeadID, c.FromPoolID, c.To)
+	}}
+	lead.Register(s.API, leads)
+	pool.Register(s.API, &pool.Service{DB: d})
+	assign.Register(s.API, &assign.Service{DB: d})
+	region.Register(s.API, &region.Service{DB: d})
+	customer.Register(s.API, &customer.Service{DB: d, Leads: leads})
 	registerConfig(s.API, o)
 
 	reg := prometheus.NewRegistry()

@@ -14,6 +14,7 @@ var Permissions = []string{
 	"token.manage",
 	"audit.read",
 	"lead.read", "lead.write", "lead.assign",
+	"pool.manage", "assignment.manage", "region.write",
 	"customer.read", "customer.write",
 	"deal.read", "deal.write",
 	"contract.read", "contract.write", "contract.approve",
@@ -61,9 +62,9 @@ var business = []string{
 var BuiltinRoles = []BuiltinRole{
 	{Key: "admin", Name: "系统管理员", Permissions: Permissions, Scope: ScopeAll},
 	{Key: "director", Name: "销售总监", Scope: ScopeAll, Permissions: append(slices.Clone(business),
-		"contract.approve", "target.write", "user.read", "department.read", "role.read", "audit.read", "token.manage")},
+		"pool.manage", "assignment.manage", "region.write", "contract.approve", "target.write", "user.read", "department.read", "role.read", "audit.read", "token.manage")},
 	{Key: "manager", Name: "销售经理", Scope: ScopeDepartment, Permissions: append(slices.Clone(business),
-		"contract.approve", "target.write", "user.read", "department.read", "token.manage")},
+		"pool.manage", "contract.approve", "target.write", "user.read", "department.read", "token.manage")},
 	{Key: "rep", Name: "销售代表", Scope: ScopeOwn, Permissions: []string{
 		"lead.read", "lead.write", "customer.read", "customer.write", "deal.read", "deal.write",
 		"contract.read", "contract.write", "billing.read", "target.read", "analytics.read",

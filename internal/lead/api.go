@@ -15,25 +15,35 @@ import (
 )
 
 // DuplicateProblem is the 409 answer to a create that matches existing
-// leads: a problem document whose errors[] name each matching field
-// (location body.phone, body.email or body.company; value the matching
-// lead's id), plus the matches themselves in duplicates, reduced to their
-// id for leads outside the caller's data scope.
+// leads or customers: a problem document whose errors[] name each matching
+// field (location body.phone, body.email or body.company for a lead; value
+// the matching record's id), plus the matches themselves in duplicates,
+// reduced to their kind and id for records outside the caller's data scope.
 type DuplicateProblem struct {
 	huma.ErrorModel
-	Duplicates []Match `json:"duplicates" nullable:"false" doc:"The leads that share a key with the new one."`
+	Duplicates []Match `json:"duplicates" nullable:"false" doc:"The leads and customers that share a key with the new record."`
 }
 
-func duplicateProblem(e *DuplicatesError) *DuplicateProblem {
+// NewDuplicateProblem builds the 409 for e; field names the input field of
+// each key (phone, email, company), e.g. "body.name" for a customer's company.
+func NewDuplicateProblem(e *DuplicatesError, field func(key string) string) *DuplicateProblem {
 	p := &DuplicateProblem{ErrorModel: huma.ErrorModel{Title: http.StatusText(http.StatusConflict),
 		Status: http.StatusConflict, Detail: e.Error()}, Duplicates: e.Matches}
 	for _, m := range e.Matches {
 		for _, on := range m.MatchedOn {
-			p.Errors = append(p.Errors, &huma.ErrorDetail{Location: "body." + on, Value: m.ID,
-				Message: "an existing lead has the same " + on})
+			p.Errors = append(p.Errors, &huma.ErrorDetail{Location: field(on), Value: m.ID,
+				Message: "an existing " + m.Kind + " has the same " + on})
 		}
 	}
 	return p
+}
+
+// DuplicateResponses documents the 409 DuplicateProblem of a create.
+func DuplicateResponses(api huma.API) map[string]*huma.Response {
+	registry := api.OpenAPI().Components.Schemas
+	return map[string]*huma.Response{"409": {Description: "Possible duplicates",
+		Content: map[string]*huma.MediaType{"application/problem+json": {
+			Schema: registry.Schema(reflect.TypeFor[DuplicateProblem](), true, "DuplicateProblem")}}}}
 }
 
 type idPath struct {
@@ -100,18 +110,16 @@ func Register(api huma.API, s *Service) {
 			return &struct{ Body httpx.Page[Lead] }{Body: page}, err
 		})
 	registerDuplicates(api, s, read)
-	registry := api.OpenAPI().Components.Schemas
 	httpx.Register(api, huma.Operation{OperationID: "create-lead", Method: http.MethodPost, Path: "/api/v1/leads",
 		Tags: []string{"leads"}, Summary: "Create a lead", DefaultStatus: http.StatusCreated,
-		Description: "Refused with 409 and the matching leads when a lead of the tenant has the same phone, email " +
-			"or company (after normalization), unless allow_duplicate is true.",
-		Responses: map[string]*huma.Response{"409": {Description: "Possible duplicates",
-			Content: map[string]*huma.MediaType{"application/problem+json": {
-				Schema: registry.Schema(reflect.TypeFor[DuplicateProblem](), true, "DuplicateProblem")}}}},
+		Description: "Refused with 409 and the matches when a lead or customer of the tenant has the same phone, " +
+			"email or company (after normalization; a customer also by its contacts' phone and email), unless " +
+			"allow_duplicate is true.",
+		Responses: DuplicateResponses(api),
 	}, write, func(ctx context.Context, in *struct{ Body Input }) (*one, error) {
 		l, err := s.Create(ctx, in.Body)
 		if dup := (*DuplicatesError)(nil); errors.As(err, &dup) {
-			return nil, duplicateProblem(dup)
+			return nil, NewDuplicateProblem(dup, func(key string) string { return "body." + key })
 		}
 		return versioned(l, err)
 	})
@@ -150,9 +158,10 @@ func Register(api huma.API, s *Service) {
 
 func registerDuplicates(api huma.API, s *Service, read httpx.Access) {
 	httpx.Register(api, huma.Operation{OperationID: "find-lead-duplicates", Method: http.MethodGet, Path: "/api/v1/leads/duplicates",
-		Tags: []string{"leads"}, Summary: "Leads that share a phone, email or company with the given values",
-		Description: "For warning while a lead is typed in. Searches the whole tenant (at most 20, newest first); " +
-			"a lead outside your data scope is reported with its id and visible=false only."}, read,
+		Tags: []string{"leads"}, Summary: "Leads and customers that share a phone, email or company with the given values",
+		Description: "For warning while a lead or customer is typed in. Searches the whole tenant: customers first " +
+			"(by their phone, email and name, and their contacts' phone and email), then leads, each newest first, " +
+			"at most 20 in all; a record outside your data scope is reported with its kind, id and visible=false only."}, read,
 		func(ctx context.Context, in *struct {
 			Phone   string `query:"phone" maxLength:"30"`
 			Email   string `query:"email" maxLength:"254"`

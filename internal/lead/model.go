@@ -10,7 +10,7 @@ import (
 )
 
 // Lead statuses. Open leads move forward new → contacted → qualified; a
-// lead ends converted (by conversion, a later slice) or disqualified.
+// lead ends converted (by conversion) or disqualified.
 const (
 	StatusNew          = "new"
 	StatusContacted    = "contacted"
@@ -37,11 +37,18 @@ type Lead struct {
 	DisqualifyReason string     `bun:"disqualify_reason" json:"disqualify_reason"`
 	OwnerID          *string    `bun:"owner_id" json:"owner_id" doc:"Absent while the lead is in a pool."`
 	OwnerName        string     `bun:"owner_name,scanonly" json:"owner_name" audit:"-"`
-	DepartmentID     *string    `bun:"department_id" json:"department_id" doc:"The owner's department when the lead was assigned."`
+	DepartmentID     *string    `bun:"department_id" json:"department_id" doc:"The owner's department when the lead was assigned; the pool's department while it is in a pool."`
+	PoolID           *string    `bun:"pool_id" json:"pool_id" doc:"The pool (公海) the lead sits in; absent while it has an owner."`
+	PooledAt         *time.Time `bun:"pooled_at" json:"pooled_at" audit:"-" doc:"When the lead went into its pool."`
+	AssignedAt       *time.Time `bun:"assigned_at" json:"assigned_at" audit:"-" doc:"When the current owner got the lead; the pool clocks count from it."`
 	LastFollowUpAt   *time.Time `bun:"last_follow_up_at" json:"last_follow_up_at"`
 	NextFollowUpAt   *time.Time `bun:"next_follow_up_at" json:"next_follow_up_at"`
 	Score            int        `bun:"score" json:"score" minimum:"0" maximum:"100"`
 	Notes            string     `bun:"notes" json:"notes"`
+	// What the lead became: set by conversion only, never by a patch.
+	ConvertedCustomerID *string    `bun:"converted_customer_id" json:"converted_customer_id" doc:"The customer the lead was converted into."`
+	ConvertedContactID  *string    `bun:"converted_contact_id" json:"converted_contact_id" doc:"The contact the lead was converted into."`
+	ConvertedAt         *time.Time `bun:"converted_at" json:"converted_at"`
 	// The dedupe keys are derived from phone, email and company; they are not
 	// part of the API and not audited (the fields they come from are).
 	PhoneKey   string    `bun:"phone_key" json:"-" audit:"-"`
@@ -61,18 +68,28 @@ func (l *Lead) setKeys() {
 	l.PhoneKey, l.EmailKey, l.CompanyKey = PhoneKey(l.Phone), EmailKey(l.Email), CompanyKey(l.Company)
 }
 
-// Match is an existing lead that shares a dedupe key with the one being
-// entered. A match outside the caller's data scope carries only its id,
-// what matched and visible=false: the caller learns the lead exists and
-// belongs to someone else, never whose it is or how to reach the contact.
+// Match kinds: what a duplicate match is.
+const (
+	KindLead     = "lead"
+	KindCustomer = "customer"
+)
+
+// Match is an existing lead or customer that shares a dedupe key with the
+// record being entered. A match outside the caller's data scope carries
+// only its kind, id, what matched and visible=false: the caller learns the
+// record exists and belongs to someone else, never whose it is or how to
+// reach the contact. A customer matches on its own phone, email and name
+// (as company) and on the phone and email of its contacts; its name is
+// given as company.
 type Match struct {
+	Kind        string   `json:"kind" enum:"lead,customer"`
 	ID          string   `json:"id"`
-	Visible     bool     `json:"visible" doc:"False when the lead is outside your data scope: only id and matched_on are given."`
+	Visible     bool     `json:"visible" doc:"False when the record is outside your data scope: only kind, id and matched_on are given."`
 	MatchedOn   []string `json:"matched_on" nullable:"false" doc:"Which keys matched: phone, email, company."`
 	ContactName string   `json:"contact_name,omitempty"`
-	Company     string   `json:"company,omitempty"`
+	Company     string   `json:"company,omitempty" doc:"A lead's company, or a customer's name."`
 	Phone       string   `json:"phone,omitempty"`
-	Status      string   `json:"status,omitempty"`
+	Status      string   `json:"status,omitempty" doc:"A lead's status."`
 	OwnerID     *string  `json:"owner_id,omitempty"`
 	OwnerName   string   `json:"owner_name,omitempty"`
 }

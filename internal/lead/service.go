@@ -18,6 +18,18 @@ import (
 // Service is the lead feature's logic over its store.
 type Service struct {
 	DB *db.DB
+	// OwnerChanged, when set, is told inside the transaction of an update
+	// that changes a lead's owner, so the change is in the lead's pool
+	// history (the pool feature sets it; the audit entry is written here).
+	OwnerChanged func(ctx context.Context, c OwnerChange) error
+}
+
+// OwnerChange is a change of owner made by an update.
+type OwnerChange struct {
+	LeadID       string
+	From, To     *string
+	FromPoolID   *string
+	DepartmentID *string
 }
 
 // Input creates a lead.
@@ -59,14 +71,19 @@ type Patch struct {
 	OwnerID          *string    `json:"owner_id,omitempty" format:"uuid" doc:"Reassign; needs lead.assign."`
 }
 
-// DuplicatesError refuses a create whose keys match existing leads.
+// DuplicatesError refuses a create whose keys match existing leads or
+// customers. Hint says how to go ahead anyway.
 type DuplicatesError struct {
 	Matches []Match
+	Hint    string
 }
 
 func (e *DuplicatesError) Error() string {
-	return fmt.Sprintf("%d existing leads share this lead's phone, email or company; "+
-		"send allow_duplicate: true to create it anyway", len(e.Matches))
+	hint := e.Hint
+	if hint == "" {
+		hint = "send allow_duplicate: true to create it anyway"
+	}
+	return fmt.Sprintf("%d existing leads or customers share this phone, email or company; %s", len(e.Matches), hint)
 }
 
 // leads selects the leads the caller may see, with the owner's name.
@@ -86,7 +103,7 @@ func (s *Service) Get(ctx context.Context, id string) (*Lead, error) {
 
 // Create adds a lead owned by the caller, or by owner_id for a caller who
 // may assign. Unless allow_duplicate is set, a lead whose dedupe keys match
-// an existing lead of the tenant is refused with the matches.
+// an existing lead or customer of the tenant is refused with the matches.
 func (s *Service) Create(ctx context.Context, in Input) (*Lead, error) {
 	p := auth.From(ctx)
 	now := time.Now().UTC()
@@ -95,7 +112,7 @@ func (s *Service) Create(ctx context.Context, in Input) (*Lead, error) {
 		Email: strings.TrimSpace(in.Email), WeChat: strings.TrimSpace(in.WeChat), Source: strings.TrimSpace(in.Source),
 		Region: strings.TrimSpace(in.Region), Industry: strings.TrimSpace(in.Industry), Status: StatusNew,
 		LastFollowUpAt: utc(in.LastFollowUpAt), NextFollowUpAt: utc(in.NextFollowUpAt), Score: in.Score, Notes: in.Notes,
-		CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now, Version: 1}
+		CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now, Version: 1, AssignedAt: &now}
 	l.setKeys()
 	err := s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var err error
@@ -103,7 +120,8 @@ func (s *Service) Create(ctx context.Context, in Input) (*Lead, error) {
 			return err
 		}
 		if !in.AllowDuplicate {
-			matches, err := s.matches(ctx, l.PhoneKey, l.EmailKey, l.CompanyKey)
+			matches, err := s.Matches(ctx, Keys{Phone: l.PhoneKey, Email: l.EmailKey, Company: l.CompanyKey},
+				MatchOptions{Leads: true, Customers: true})
 			if err != nil {
 				return err
 			}
@@ -173,6 +191,9 @@ func (s *Service) Update(ctx context.Context, id string, version int64, in Patch
 			if l.OwnerID, l.DepartmentID, err = s.owner(ctx, in.OwnerID); err != nil {
 				return err
 			}
+			// An owned lead is out of its pool, and its pool clocks restart.
+			now := time.Now().UTC()
+			l.PoolID, l.PooledAt, l.AssignedAt = nil, nil, &now
 		}
 		changes := audit.Diff(old, &l)
 		if len(changes) == 0 {
@@ -185,7 +206,14 @@ func (s *Service) Update(ctx context.Context, id string, version int64, in Patch
 		if err := db.Versioned(res, err, "lead", old.Version); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Update, "lead", id, changes)
+		if err := audit.Record(ctx, tx, audit.Update, "lead", id, changes); err != nil {
+			return err
+		}
+		if s.OwnerChanged != nil && !sameID(old.OwnerID, l.OwnerID) {
+			return s.OwnerChanged(ctx, OwnerChange{LeadID: id, From: old.OwnerID, To: l.OwnerID, FromPoolID: old.PoolID,
+				DepartmentID: l.DepartmentID})
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -193,9 +221,11 @@ func (s *Service) Update(ctx context.Context, id string, version int64, in Patch
 	return s.Get(ctx, id)
 }
 
+func sameID(a, b *string) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+
 // updatable are the columns an update writes.
 var updatable = []string{"contact_name", "company", "title", "phone", "email", "wechat", "source", "region", "industry",
-	"status", "disqualify_reason", "owner_id", "department_id", "last_follow_up_at", "next_follow_up_at", "score", "notes",
+	"status", "disqualify_reason", "owner_id", "department_id", "pool_id", "pooled_at", "assigned_at", "last_follow_up_at", "next_follow_up_at", "score", "notes",
 	"phone_key", "email_key", "company_key", "updated_at", "version"}
 
 // applyPatch copies the patch onto l and checks the status change.
@@ -269,7 +299,8 @@ func applyStatus(l *Lead, status, reason *string) error {
 }
 
 // Delete removes a lead at the caller's version: a delete, like an update,
-// must be based on what the caller last saw.
+// must be based on what the caller last saw. A converted lead is kept: it
+// is the record of where its customer came from.
 func (s *Service) Delete(ctx context.Context, id string, version int64) error {
 	p := auth.From(ctx)
 	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -280,6 +311,9 @@ func (s *Service) Delete(ctx context.Context, id string, version int64) error {
 		if err := db.CheckVersion("lead", old.Version, version); err != nil {
 			return err
 		}
+		if old.Status == StatusConverted {
+			return apperr.Conflict("a converted lead is kept as the record of its conversion and cannot be deleted")
+		}
 		res, err := tx.NewDelete().Table("leads").Where("id = ? AND tenant_id = ? AND version = ?", id, p.TenantID, old.Version).Exec(ctx)
 		if err := db.Versioned(res, err, "lead", old.Version); err != nil {
 			return err
@@ -288,78 +322,56 @@ func (s *Service) Delete(ctx context.Context, id string, version int64) error {
 	})
 }
 
-// maxMatches bounds a duplicate answer: enough to warn, not a list.
-const maxMatches = 20
-
-// Duplicates lists the tenant's leads that share a key with the given
-// phone, email or company, newest first.
-func (s *Service) Duplicates(ctx context.Context, phone, email, company string) ([]Match, error) {
-	return s.matches(ctx, PhoneKey(phone), EmailKey(email), CompanyKey(company))
+// CheckConvertible refuses to convert a lead that is already converted or
+// disqualified (reopen it first).
+func CheckConvertible(l *Lead) error {
+	switch l.Status {
+	case StatusConverted:
+		return apperr.Conflict("the lead is already converted")
+	case StatusDisqualified:
+		return apperr.Conflict("a disqualified lead cannot be converted; reopen it as new first")
+	}
+	return nil
 }
 
-// matchRow is a matching lead as read, before it is reduced to what the
-// caller may see.
-type matchRow struct {
-	ID          string  `bun:"id"`
-	ContactName string  `bun:"contact_name"`
-	Company     string  `bun:"company"`
-	Phone       string  `bun:"phone"`
-	Status      string  `bun:"status"`
-	OwnerID     *string `bun:"owner_id"`
-	OwnerName   string  `bun:"owner_name"`
-	PhoneKey    string  `bun:"phone_key"`
-	EmailKey    string  `bun:"email_key"`
-	CompanyKey  string  `bun:"company_key"`
-	InScope     int     `bun:"in_scope"`
-}
-
-// matches finds leads of the whole tenant by key, whatever the caller's
-// scope, because a duplicate is a duplicate whoever owns it; leads outside
-// the scope come back reduced to their id (see Match).
-func (s *Service) matches(ctx context.Context, phoneKey, emailKey, companyKey string) ([]Match, error) {
-	keys := []struct{ name, col, key string }{
-		{"phone", "l.phone_key", phoneKey}, {"email", "l.email_key", emailKey}, {"company", "l.company_key", companyKey},
-	}
-	if phoneKey == "" && emailKey == "" && companyKey == "" {
-		return []Match{}, nil
-	}
+// MarkConverted records that the lead id, visible to the caller and still
+// open, became customerID and contactID: its status becomes converted and
+// it links to both. It is meant to run inside the conversion's transaction
+// (the one in ctx), after the customer and contact are written. A lead
+// changed by someone else since the conversion read it is refused with 409,
+// so two conversions of one lead never both succeed.
+func (s *Service) MarkConverted(ctx context.Context, id, customerID, contactID string) (*Lead, error) {
 	p := auth.From(ctx)
-	// The scope rule becomes a column rather than a filter: it decides how
-	// much of each match the caller is told, not whether it is told.
-	scope, args := p.ScopeSQL("l.tenant_id", "l.owner_id", "l.department_id")
-	var rows []matchRow
-	q := s.DB.R(ctx).NewSelect().TableExpr("leads AS l").Join("LEFT JOIN users AS u ON u.id = l.owner_id").
-		ColumnExpr("l.id, l.contact_name, l.company, l.phone, l.status, l.owner_id, l.phone_key, l.email_key, l.company_key").
-		ColumnExpr("COALESCE(u.name, '') AS owner_name").
-		ColumnExpr("CASE WHEN "+scope+" THEN 1 ELSE 0 END AS in_scope", args...).
-		Where("l.tenant_id = ?", p.TenantID).
-		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			for _, k := range keys {
-				if k.key != "" {
-					q = q.WhereOr("? = ?", bun.Ident(k.col), k.key)
-				}
-			}
-			return q
-		})
-	if err := q.OrderExpr("l.id DESC").Limit(maxMatches).Scan(ctx, &rows); err != nil {
+	err := s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		old, err := s.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := CheckConvertible(old); err != nil {
+			return err
+		}
+		l := *old
+		now := time.Now().UTC()
+		l.Status, l.ConvertedCustomerID, l.ConvertedContactID, l.ConvertedAt = StatusConverted, &customerID, &contactID, utc(&now)
+		l.UpdatedAt, l.Version = now, old.Version+1
+		res, err := tx.NewUpdate().Model(&l).
+			Column("status", "converted_customer_id", "converted_contact_id", "converted_at", "updated_at", "version").
+			Where("id = ? AND tenant_id = ? AND version = ? AND status NOT IN (?, ?)",
+				id, p.TenantID, old.Version, StatusConverted, StatusDisqualified).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return apperr.Conflict("the lead was changed while it was being converted; reload it and try again")
+		}
+		return audit.Record(ctx, tx, audit.Update, "lead", id, audit.Diff(old, &l))
+	})
+	if err != nil {
 		return nil, err
 	}
-	out := make([]Match, 0, len(rows))
-	for _, r := range rows {
-		on := []string{}
-		for i, theirs := range []string{r.PhoneKey, r.EmailKey, r.CompanyKey} {
-			if keys[i].key != "" && keys[i].key == theirs {
-				on = append(on, keys[i].name)
-			}
-		}
-		if r.InScope == 0 {
-			out = append(out, Match{ID: r.ID, MatchedOn: on})
-			continue
-		}
-		out = append(out, Match{ID: r.ID, Visible: true, MatchedOn: on, ContactName: r.ContactName, Company: r.Company,
-			Phone: r.Phone, Status: r.Status, OwnerID: r.OwnerID, OwnerName: r.OwnerName})
-	}
-	return out, nil
+	return s.Get(ctx, id)
 }
 
 func utc(t *time.Time) *time.Time {

@@ -1,0 +1,238 @@
+package customer
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/rudder-crm/rudder/internal/audit"
+	"github.com/rudder-crm/rudder/internal/lead"
+	"github.com/rudder-crm/rudder/internal/platform/httpx"
+)
+
+type idPath struct {
+	ID string `path:"id" format:"uuid" doc:"Customer id."`
+}
+
+// IDMatch is the path id and If-Match header of a customer update or delete
+// (exported so huma sees the fields of the embedded struct).
+type IDMatch struct {
+	ID      string `path:"id" format:"uuid" doc:"Customer id."`
+	IfMatch string `header:"If-Match" required:"true" doc:"The customer's version as an ETag, from its last read."`
+}
+
+// ContactIDMatch is IDMatch for contacts.
+type ContactIDMatch struct {
+	ID      string `path:"id" format:"uuid" doc:"Contact id."`
+	IfMatch string `header:"If-Match" required:"true" doc:"The contact's version as an ETag, from its last read."`
+}
+
+type one struct {
+	ETag string `header:"ETag"`
+	Body *Customer
+}
+
+func versioned(c *Customer, err error) (*one, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &one{ETag: httpx.ETag(c.Version), Body: c}, nil
+}
+
+type oneContact struct {
+	ETag string `header:"ETag"`
+	Body *Contact
+}
+
+func versionedContact(c *Contact, err error) (*oneContact, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &oneContact{ETag: httpx.ETag(c.Version), Body: c}, nil
+}
+
+type listInput struct {
+	Q           string `query:"q" maxLength:"100" doc:"Matches name, phone, email or website."`
+	OwnerID     string `query:"owner_id" format:"uuid"`
+	Industry    string `query:"industry" maxLength:"40"`
+	Region      string `query:"region" maxLength:"40"`
+	Grade       string `query:"grade" enum:"A,B,C,D"`
+	KeyCustomer string `query:"key_customer" enum:"true,false"`
+	Sort        string `query:"sort" enum:"created_at,-created_at,name,-name" default:"-created_at"`
+	httpx.PageParams
+}
+
+type contactListInput struct {
+	Q            string `query:"q" maxLength:"100" doc:"Matches name, phone, email or title."`
+	CustomerID   string `query:"customer_id" format:"uuid"`
+	DecisionRole string `query:"decision_role" enum:"decision_maker,influencer,user,coach,blocker"`
+	Sort         string `query:"sort" enum:"created_at,-created_at,name,-name" default:"-created_at"`
+	httpx.PageParams
+}
+
+// customerField names the input field of a dedupe key in a customer body.
+func customerField(prefix string) func(string) string {
+	return func(key string) string {
+		if key == "company" {
+			return prefix + "name"
+		}
+		return prefix + key
+	}
+}
+
+// Register mounts the customer, contact and lead-conversion routes.
+func Register(api huma.API, s *Service) {
+	registerCustomers(api, s)
+	registerContacts(api, s)
+	registerConvert(api, s)
+}
+
+func registerCustomers(api huma.API, s *Service) {
+	read, write := httpx.Perm("customer.read"), httpx.Perm("customer.write")
+	httpx.Register(api, huma.Operation{OperationID: "list-customers", Method: http.MethodGet, Path: "/api/v1/customers",
+		Tags: []string{"customers"}, Summary: "List customers in my data scope"}, read,
+		func(ctx context.Context, in *listInput) (*struct{ Body httpx.Page[Customer] }, error) {
+			f := Filter{Q: in.Q, OwnerID: in.OwnerID, Industry: in.Industry, Region: in.Region, Grade: in.Grade, Sort: in.Sort}
+			if in.KeyCustomer != "" {
+				k := in.KeyCustomer == "true"
+				f.KeyCustomer = &k
+			}
+			page, err := s.List(ctx, f, in.Limit, in.Cursor)
+			return &struct{ Body httpx.Page[Customer] }{Body: page}, err
+		})
+	httpx.Register(api, huma.Operation{OperationID: "create-customer", Method: http.MethodPost, Path: "/api/v1/customers",
+		Tags: []string{"customers"}, Summary: "Create a customer", DefaultStatus: http.StatusCreated,
+		Description: "Refused with 409 and the matches when a customer or lead of the tenant has the same phone, " +
+			"email or company name (after normalization), unless allow_duplicate is true.",
+		Responses: lead.DuplicateResponses(api),
+	}, write, func(ctx context.Context, in *struct{ Body CustomerInput }) (*one, error) {
+		c, err := s.Create(ctx, in.Body)
+		if dup := (*lead.DuplicatesError)(nil); errors.As(err, &dup) {
+			return nil, lead.NewDuplicateProblem(dup, customerField("body."))
+		}
+		return versioned(c, err)
+	})
+	httpx.Register(api, huma.Operation{OperationID: "get-customer", Method: http.MethodGet, Path: "/api/v1/customers/{id}",
+		Tags: []string{"customers"}, Summary: "Get a customer"}, read,
+		func(ctx context.Context, in *idPath) (*one, error) {
+			return versioned(s.Get(ctx, in.ID))
+		})
+	httpx.Register(api, huma.Operation{OperationID: "update-customer", Method: http.MethodPatch, Path: "/api/v1/customers/{id}",
+		Tags: []string{"customers"}, Summary: "Change a customer or hand it over", Errors: []int{412}}, write,
+		func(ctx context.Context, in *struct {
+			IDMatch
+			Body CustomerPatch
+		}) (*one, error) {
+			v, err := httpx.ParseIfMatch(in.IfMatch)
+			if err != nil {
+				return nil, err
+			}
+			return versioned(s.Update(ctx, in.ID, v, in.Body))
+		})
+	httpx.Register(api, huma.Operation{OperationID: "delete-customer", Method: http.MethodDelete, Path: "/api/v1/customers/{id}",
+		Tags: []string{"customers"}, Summary: "Delete a customer and its contacts", DefaultStatus: http.StatusNoContent,
+		Errors: []int{409, 412},
+		Description: "Takes If-Match like an update. The contacts go with the customer, each with its own audit entry. " +
+			"A customer a lead was converted into is kept: 409."}, write,
+		func(ctx context.Context, in *IDMatch) (*struct{}, error) {
+			v, err := httpx.ParseIfMatch(in.IfMatch)
+			if err != nil {
+				return nil, err
+			}
+			return nil, s.Delete(ctx, in.ID, v)
+		})
+	httpx.Register(api, huma.Operation{OperationID: "list-customer-contacts", Method: http.MethodGet,
+		Path: "/api/v1/customers/{id}/contacts", Tags: []string{"customers"}, Summary: "The contacts of a customer"}, read,
+		func(ctx context.Context, in *struct {
+			ID   string `path:"id" format:"uuid" doc:"Customer id."`
+			Sort string `query:"sort" enum:"created_at,-created_at,name,-name" default:"created_at"`
+			httpx.PageParams
+		}) (*struct{ Body httpx.Page[Contact] }, error) {
+			if _, err := s.Get(ctx, in.ID); err != nil {
+				return nil, err
+			}
+			page, err := s.ListContacts(ctx, ContactFilter{CustomerID: in.ID, Sort: in.Sort}, in.Limit, in.Cursor)
+			return &struct{ Body httpx.Page[Contact] }{Body: page}, err
+		})
+	audit.RegisterHistory(api, s.DB, "customers", "customer", read, func(ctx context.Context, id string) error {
+		_, err := s.Get(ctx, id)
+		return err
+	})
+}
+
+func registerContacts(api huma.API, s *Service) {
+	read, write := httpx.Perm("customer.read"), httpx.Perm("customer.write")
+	httpx.Register(api, huma.Operation{OperationID: "list-contacts", Method: http.MethodGet, Path: "/api/v1/contacts",
+		Tags: []string{"contacts"}, Summary: "List contacts of the customers in my data scope"}, read,
+		func(ctx context.Context, in *contactListInput) (*struct{ Body httpx.Page[Contact] }, error) {
+			page, err := s.ListContacts(ctx, ContactFilter{Q: in.Q, CustomerID: in.CustomerID, DecisionRole: in.DecisionRole,
+				Sort: in.Sort}, in.Limit, in.Cursor)
+			return &struct{ Body httpx.Page[Contact] }{Body: page}, err
+		})
+	httpx.Register(api, huma.Operation{OperationID: "create-contact", Method: http.MethodPost, Path: "/api/v1/contacts",
+		Tags: []string{"contacts"}, Summary: "Add a contact to a customer", DefaultStatus: http.StatusCreated}, write,
+		func(ctx context.Context, in *struct{ Body ContactInput }) (*oneContact, error) {
+			return versionedContact(s.CreateContact(ctx, in.Body))
+		})
+	httpx.Register(api, huma.Operation{OperationID: "get-contact", Method: http.MethodGet, Path: "/api/v1/contacts/{id}",
+		Tags: []string{"contacts"}, Summary: "Get a contact"}, read,
+		func(ctx context.Context, in *struct {
+			ID string `path:"id" format:"uuid" doc:"Contact id."`
+		}) (*oneContact, error) {
+			return versionedContact(s.GetContact(ctx, in.ID))
+		})
+	httpx.Register(api, huma.Operation{OperationID: "update-contact", Method: http.MethodPatch, Path: "/api/v1/contacts/{id}",
+		Tags: []string{"contacts"}, Summary: "Change a contact", Errors: []int{412}}, write,
+		func(ctx context.Context, in *struct {
+			ContactIDMatch
+			Body ContactPatch
+		}) (*oneContact, error) {
+			v, err := httpx.ParseIfMatch(in.IfMatch)
+			if err != nil {
+				return nil, err
+			}
+			return versionedContact(s.UpdateContact(ctx, in.ID, v, in.Body))
+		})
+	httpx.Register(api, huma.Operation{OperationID: "delete-contact", Method: http.MethodDelete, Path: "/api/v1/contacts/{id}",
+		Tags: []string{"contacts"}, Summary: "Delete a contact", DefaultStatus: http.StatusNoContent, Errors: []int{409, 412},
+		Description: "Takes If-Match like an update. A contact a lead was converted into is kept: 409."}, write,
+		func(ctx context.Context, in *ContactIDMatch) (*struct{}, error) {
+			v, err := httpx.ParseIfMatch(in.IfMatch)
+			if err != nil {
+				return nil, err
+			}
+			return nil, s.DeleteContact(ctx, in.ID, v)
+		})
+	audit.RegisterHistory(api, s.DB, "contacts", "contact", read, func(ctx context.Context, id string) error {
+		_, err := s.GetContact(ctx, id)
+		return err
+	})
+}
+
+func registerConvert(api huma.API, s *Service) {
+	httpx.Register(api, huma.Operation{OperationID: "convert-lead", Method: http.MethodPost, Path: "/api/v1/leads/{id}/convert",
+		Tags: []string{"leads"}, Summary: "Convert a lead into a customer and a contact", DefaultStatus: http.StatusCreated,
+		Errors: []int{409},
+		Description: "In one transaction: creates the customer (customer) or takes an existing one in your data scope " +
+			"(customer_id, e.g. one of the lead's duplicate matches), creates the contact, and marks the lead converted " +
+			"with links to both. Fields left out come from the lead. A new customer matching existing customers is " +
+			"refused with 409 and the matches unless customer.allow_duplicate is true. A converted or disqualified " +
+			"lead is refused with 409. Needs customer.write too. Opportunities do not exist yet: there is no " +
+			"opportunity field (sending one is a 422).",
+		Responses: lead.DuplicateResponses(api),
+	}, httpx.Perm("lead.write"), func(ctx context.Context, in *struct {
+		ID   string `path:"id" format:"uuid" doc:"Lead id."`
+		Body ConvertInput
+	}) (*struct{ Body *Conversion }, error) {
+		out, err := s.Convert(ctx, in.ID, in.Body)
+		if dup := (*lead.DuplicatesError)(nil); errors.As(err, &dup) {
+			return nil, lead.NewDuplicateProblem(dup, customerField("body.customer."))
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &struct{ Body *Conversion }{Body: out}, nil
+	})
+}

@@ -1,0 +1,284 @@
+package customer
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/rudder-crm/rudder/internal/audit"
+	"github.com/rudder-crm/rudder/internal/auth"
+	"github.com/rudder-crm/rudder/internal/lead"
+	"github.com/rudder-crm/rudder/internal/platform/apperr"
+	"github.com/rudder-crm/rudder/internal/platform/db"
+	"github.com/rudder-crm/rudder/internal/platform/ids"
+)
+
+// Service is the customer feature's logic over its store. Leads is the lead
+// service, for duplicate checks and conversion.
+type Service struct {
+	DB    *db.DB
+	Leads *lead.Service
+}
+
+// CustomerInput creates a customer.
+type CustomerInput struct {
+	Name           string  `json:"name" minLength:"1" maxLength:"100" doc:"The company name; its normalized form is the dedupe key shared with leads' company."`
+	Phone          string  `json:"phone,omitempty" maxLength:"30" pattern:"^[0-9０-９+() -]*$" patternDescription:"digits, spaces, +, -, ( and )"`
+	Email          string  `json:"email,omitempty" maxLength:"254" pattern:"^([^@\\s]+@[^@\\s]+)?$" patternDescription:"an email address"`
+	Website        string  `json:"website,omitempty" maxLength:"200"`
+	Industry       string  `json:"industry,omitempty" maxLength:"40"`
+	Size           string  `json:"size,omitempty" enum:",micro,small,medium,large,enterprise"`
+	Region         string  `json:"region,omitempty" maxLength:"40"`
+	Address        string  `json:"address,omitempty" maxLength:"200"`
+	Source         string  `json:"source,omitempty" maxLength:"40"`
+	Grade          string  `json:"grade,omitempty" enum:",A,B,C,D"`
+	Score          int     `json:"score,omitempty" minimum:"0" maximum:"100"`
+	KeyCustomer    bool    `json:"key_customer,omitempty"`
+	Notes          string  `json:"notes,omitempty" maxLength:"2000" multiline:"true"`
+	OwnerID        *string `json:"owner_id,omitempty" format:"uuid" doc:"An active user in your data scope; absent: you own the customer."`
+	AllowDuplicate bool    `json:"allow_duplicate,omitempty" doc:"Create even though customers or leads with the same phone, email or company exist."`
+}
+
+// CustomerPatch changes some fields of a customer.
+type CustomerPatch struct {
+	Name        *string `json:"name,omitempty" minLength:"1" maxLength:"100"`
+	Phone       *string `json:"phone,omitempty" maxLength:"30" pattern:"^[0-9０-９+() -]*$" patternDescription:"digits, spaces, +, -, ( and )"`
+	Email       *string `json:"email,omitempty" maxLength:"254" pattern:"^([^@\\s]+@[^@\\s]+)?$" patternDescription:"an email address"`
+	Website     *string `json:"website,omitempty" maxLength:"200"`
+	Industry    *string `json:"industry,omitempty" maxLength:"40"`
+	Size        *string `json:"size,omitempty" enum:",micro,small,medium,large,enterprise"`
+	Region      *string `json:"region,omitempty" maxLength:"40"`
+	Address     *string `json:"address,omitempty" maxLength:"200"`
+	Source      *string `json:"source,omitempty" maxLength:"40"`
+	Grade       *string `json:"grade,omitempty" enum:",A,B,C,D" doc:"Empty clears the grade."`
+	Score       *int    `json:"score,omitempty" minimum:"0" maximum:"100"`
+	KeyCustomer *bool   `json:"key_customer,omitempty"`
+	Notes       *string `json:"notes,omitempty" maxLength:"2000" multiline:"true"`
+	OwnerID     *string `json:"owner_id,omitempty" format:"uuid" doc:"Hand over to an active user in your data scope; the contacts follow."`
+}
+
+// customers selects the customers the caller may see, with the owner's name.
+func (s *Service) customers(ctx context.Context) *bun.SelectQuery {
+	q := s.DB.R(ctx).NewSelect().Model((*Customer)(nil)).ColumnExpr("c.*").
+		ColumnExpr("COALESCE(u.name, '') AS owner_name").
+		Join("LEFT JOIN users AS u ON u.id = c.owner_id")
+	return auth.From(ctx).Scoped(q, "c.tenant_id", "c.owner_id", "c.department_id")
+}
+
+// Get returns one customer in the caller's scope; any other is not found.
+func (s *Service) Get(ctx context.Context, id string) (*Customer, error) {
+	var c Customer
+	err := s.customers(ctx).Where("c.id = ?", id).Scan(ctx, &c)
+	return &c, db.NotFound(err, "customer")
+}
+
+// Create adds a customer owned by the caller or by owner_id. Unless
+// allow_duplicate is set, a customer whose dedupe keys match an existing
+// customer or lead of the tenant is refused with the matches.
+func (s *Service) Create(ctx context.Context, in CustomerInput) (*Customer, error) {
+	return s.create(ctx, in, lead.MatchOptions{Leads: true, Customers: true}, "", nil)
+}
+
+// create adds a customer, checking duplicates among what o says; hint
+// tells a refused caller how to go ahead. leadID is the lead it is
+// converted from, if any.
+func (s *Service) create(ctx context.Context, in CustomerInput, o lead.MatchOptions, hint string, leadID *string) (*Customer, error) {
+	p := auth.From(ctx)
+	now := time.Now().UTC()
+	c := &Customer{ID: ids.New(), TenantID: p.TenantID, Name: strings.TrimSpace(in.Name), Phone: strings.TrimSpace(in.Phone),
+		Email: strings.TrimSpace(in.Email), Website: strings.TrimSpace(in.Website), Industry: strings.TrimSpace(in.Industry),
+		Size: in.Size, Region: strings.TrimSpace(in.Region), Address: strings.TrimSpace(in.Address),
+		Source: strings.TrimSpace(in.Source), Grade: emptyToNil(in.Grade), Score: in.Score, KeyCustomer: in.KeyCustomer,
+		Notes: in.Notes, LeadID: leadID, CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now, Version: 1}
+	if c.Name == "" {
+		return nil, apperr.Invalid("body.name", "is required")
+	}
+	c.setKeys()
+	err := s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if c.OwnerID, c.DepartmentID, err = s.owner(ctx, in.OwnerID); err != nil {
+			return err
+		}
+		if !in.AllowDuplicate {
+			matches, err := s.Leads.Matches(ctx, lead.Keys{Phone: c.PhoneKey, Email: c.EmailKey, Company: c.CompanyKey}, o)
+			if err != nil {
+				return err
+			}
+			if len(matches) > 0 {
+				return &lead.DuplicatesError{Matches: matches, Hint: hint}
+			}
+		}
+		if _, err := tx.NewInsert().Model(c).Exec(ctx); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Create, "customer", c.ID, audit.Diff(nil, c))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, c.ID)
+}
+
+// owner resolves who a customer is given to: the caller when id is absent
+// or the caller, else an active user in the caller's data scope (a rep's
+// scope is themself, so only managers and up hand customers to others).
+// The department is the owner's, so the department scope follows the owner.
+func (s *Service) owner(ctx context.Context, id *string) (*string, *string, error) {
+	p := auth.From(ctx)
+	if id == nil || *id == p.UserID {
+		return &p.UserID, emptyToNil(p.DepartmentID), nil
+	}
+	scope, args := p.ScopeSQL("u.tenant_id", "u.id", "u.department_id")
+	var rows []struct {
+		ID           string  `bun:"id"`
+		DepartmentID *string `bun:"department_id"`
+	}
+	err := s.DB.R(ctx).NewSelect().TableExpr("users AS u").Column("u.id", "u.department_id").
+		Where("u.id = ? AND u.status = 'active'", *id).Where(scope, args...).Scan(ctx, &rows)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(rows) == 0 {
+		return nil, nil, apperr.Invalid("body.owner_id", "no active user of that id in your data scope")
+	}
+	return &rows[0].ID, rows[0].DepartmentID, nil
+}
+
+// Update applies a patch to a customer at the caller's version. A new
+// owner must be in the caller's scope; the contacts follow the customer.
+func (s *Service) Update(ctx context.Context, id string, version int64, in CustomerPatch) (*Customer, error) {
+	p := auth.From(ctx)
+	err := s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		old, err := s.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := db.CheckVersion("customer", old.Version, version); err != nil {
+			return err
+		}
+		c := *old
+		if err := applyPatch(&c, in); err != nil {
+			return err
+		}
+		if in.OwnerID != nil && (old.OwnerID == nil || *in.OwnerID != *old.OwnerID) {
+			if c.OwnerID, c.DepartmentID, err = s.owner(ctx, in.OwnerID); err != nil {
+				return err
+			}
+		}
+		changes := audit.Diff(old, &c)
+		if len(changes) == 0 {
+			return nil // nothing changes: keep the version, write nothing
+		}
+		c.setKeys()
+		c.UpdatedAt, c.Version = time.Now().UTC(), old.Version+1
+		res, err := tx.NewUpdate().Model(&c).Column(updatable...).
+			Where("id = ? AND tenant_id = ? AND version = ?", id, p.TenantID, old.Version).Exec(ctx)
+		if err := db.Versioned(res, err, "customer", old.Version); err != nil {
+			return err
+		}
+		if !samePtr(old.OwnerID, c.OwnerID) || !samePtr(old.DepartmentID, c.DepartmentID) {
+			// The scope copies on the contacts are not fields of theirs:
+			// the customer's entry records the handover.
+			if _, err := tx.NewUpdate().Table("contacts").Set("owner_id = ?, department_id = ?", c.OwnerID, c.DepartmentID).
+				Where("customer_id = ? AND tenant_id = ?", id, p.TenantID).Exec(ctx); err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, tx, audit.Update, "customer", id, changes)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, id)
+}
+
+// updatable are the columns an update writes.
+var updatable = []string{"name", "phone", "email", "website", "industry", "size", "region", "address", "source", "grade",
+	"score", "key_customer", "owner_id", "department_id", "notes", "phone_key", "email_key", "company_key", "updated_at", "version"}
+
+func applyPatch(c *Customer, in CustomerPatch) error {
+	for _, f := range []struct {
+		dst *string
+		src *string
+	}{
+		{&c.Name, in.Name}, {&c.Phone, in.Phone}, {&c.Email, in.Email}, {&c.Website, in.Website}, {&c.Industry, in.Industry},
+		{&c.Region, in.Region}, {&c.Address, in.Address}, {&c.Source, in.Source},
+	} {
+		if f.src != nil {
+			*f.dst = strings.TrimSpace(*f.src)
+		}
+	}
+	if c.Name == "" {
+		return apperr.Invalid("body.name", "is required")
+	}
+	if in.Size != nil {
+		c.Size = *in.Size
+	}
+	if in.Grade != nil {
+		c.Grade = emptyToNil(*in.Grade)
+	}
+	if in.Score != nil {
+		c.Score = *in.Score
+	}
+	if in.KeyCustomer != nil {
+		c.KeyCustomer = *in.KeyCustomer
+	}
+	if in.Notes != nil {
+		c.Notes = *in.Notes
+	}
+	return nil
+}
+
+// Delete removes a customer and its contacts at the caller's version, in one
+// transaction with an audit entry for each. A customer a lead was converted
+// into is kept (409): the lead's link is the record of the conversion.
+func (s *Service) Delete(ctx context.Context, id string, version int64) error {
+	p := auth.From(ctx)
+	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		old, err := s.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := db.CheckVersion("customer", old.Version, version); err != nil {
+			return err
+		}
+		n, err := tx.NewSelect().Table("leads").Where("tenant_id = ? AND converted_customer_id = ?", p.TenantID, id).Count(ctx)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return apperr.Conflict("%d converted lead(s) link to this customer; it is kept as the record of their conversion", n)
+		}
+		var contacts []Contact
+		if err := tx.NewSelect().Model(&contacts).Where("ct.tenant_id = ? AND ct.customer_id = ?", p.TenantID, id).
+			OrderExpr("ct.id").Scan(ctx); err != nil {
+			return err
+		}
+		for i := range contacts {
+			if err := audit.Record(ctx, tx, audit.Delete, "contact", contacts[i].ID, audit.Diff(&contacts[i], nil)); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.NewDelete().Table("contacts").Where("tenant_id = ? AND customer_id = ?", p.TenantID, id).Exec(ctx); err != nil {
+			return err
+		}
+		res, err := tx.NewDelete().Table("customers").Where("id = ? AND tenant_id = ? AND version = ?", id, p.TenantID, old.Version).Exec(ctx)
+		if err := db.Versioned(res, err, "customer", old.Version); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Delete, "customer", id, audit.Diff(old, nil))
+	})
+}
+
+func emptyToNil(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func samePtr(a, b *string) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+}

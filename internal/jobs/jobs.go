@@ -1,0 +1,144 @@
+// Package jobs runs Rudder's periodic jobs. Every instance runs the same
+// small scheduler; a job's run is claimed by a key in job_runs (e.g.
+// lead-return:{pool}:{date}), inserted in the same transaction as the run's
+// work, so exactly one instance does each run: the others' inserts find the
+// key taken and skip it, and a run that fails leaves no key behind, so the
+// next tick tries again.
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/rudder-crm/rudder/internal/auth"
+	"github.com/rudder-crm/rudder/internal/platform/db"
+	"github.com/rudder-crm/rudder/internal/platform/httpx"
+	"github.com/rudder-crm/rudder/internal/pool"
+)
+
+// Tick is how often the scheduler looks for due runs.
+const Tick = time.Minute
+
+// Scheduler runs the periodic jobs.
+type Scheduler struct {
+	DB  *db.DB
+	Log *slog.Logger
+}
+
+// Run ticks until ctx ends: once at start, then every Tick.
+func (s *Scheduler) Run(ctx context.Context) {
+	t := time.NewTicker(Tick)
+	defer t.Stop()
+	for {
+		if n, err := s.RunDue(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			s.Log.Error("periodic jobs", "err", err)
+		} else if n > 0 {
+			s.Log.Info("periodic jobs", "runs", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// RunDue does every run due at now that no instance has done yet and
+// reports how many it did. Runs are per UTC day.
+func (s *Scheduler) RunDue(ctx context.Context, now time.Time) (int, error) {
+	var pools []pool.Pool
+	err := s.DB.Read.NewSelect().Model(&pools).
+		Where("p.enabled = ? AND (p.return_after_days_no_follow_up > 0 OR p.return_after_days_no_conversion > 0)", true).
+		OrderExpr("p.id").Scan(ctx)
+	if err != nil {
+		return 0, err
+	}
+	done := 0
+	for i := range pools {
+		ran, err := s.returnLeads(ctx, &pools[i], now.UTC())
+		if err != nil {
+			return done, fmt.Errorf("lead return for pool %s: %w", pools[i].ID, err)
+		}
+		if ran {
+			done++
+		}
+	}
+	return done, nil
+}
+
+// claim inserts a run key in tx; false means another run has it.
+func claim(ctx context.Context, tx bun.Tx, key string, now time.Time) (bool, error) {
+	res, err := tx.NewRaw("INSERT INTO job_runs (key, started_at, result) VALUES (?, ?, '') ON CONFLICT (key) DO NOTHING", key, now).Exec(ctx)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// returnLeads is the daily auto-return of one pool: every open lead of the
+// pool's department (and below) owned by a rep, with no follow-up for N days
+// (since its last follow-up, or its assignment when never followed up) or
+// not converted M days after its assignment, goes back to the pool, with an
+// auto_return event and an audit entry by "system".
+func (s *Scheduler) returnLeads(ctx context.Context, pl *pool.Pool, now time.Time) (bool, error) {
+	key := "lead-return:" + pl.ID + ":" + now.Format(time.DateOnly)
+	ctx = auth.With(ctx, &auth.Principal{TenantID: pl.TenantID, UserID: "system", UserName: "system", Scope: auth.ScopeAll})
+	ctx = httpx.WithRequestID(ctx, "job-"+key)
+	ran, returned := false, 0
+	err := s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		ran, returned = false, 0
+		ok, err := claim(ctx, tx, key, now)
+		if err != nil || !ok {
+			return err
+		}
+		ran = true
+		var path string
+		if err := tx.NewSelect().Table("departments").Column("path").Where("id = ?", pl.DepartmentID).Scan(ctx, &path); err != nil {
+			return err
+		}
+		q := tx.NewSelect().TableExpr("leads AS l").
+			Column("l.id", "l.tenant_id", "l.owner_id", "l.pool_id", "l.department_id", "l.status", "l.version").
+			Join("JOIN users AS u ON u.id = l.owner_id").Join("JOIN roles AS ro ON ro.id = u.role_id").
+			Join("JOIN departments AS d ON d.id = l.department_id").
+			Where("l.tenant_id = ? AND l.status IN (?) AND ro.key = 'rep' AND d.path LIKE ?", pl.TenantID,
+				bun.In(pool.OpenStatuses), path+"%")
+		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			if n := pl.ReturnAfterDaysNoFollowUp; n > 0 {
+				q = q.WhereOr("COALESCE(l.last_follow_up_at, l.assigned_at, l.created_at) < ?", now.AddDate(0, 0, -n))
+			}
+			if m := pl.ReturnAfterDaysNoConversion; m > 0 {
+				q = q.WhereOr("COALESCE(l.assigned_at, l.created_at) < ?", now.AddDate(0, 0, -m))
+			}
+			return q
+		})
+		var leads []pool.LeadState
+		if err := q.OrderExpr("l.id").Scan(ctx, &leads); err != nil {
+			return err
+		}
+		for i := range leads {
+			l := &leads[i]
+			err := pool.Apply(ctx, s.DB, pool.Move{Lead: l, Kind: pool.KindAutoReturn, ToPool: &pl.ID, ToDept: &pl.DepartmentID,
+				Reason: fmt.Sprintf("no follow-up for %d days or not converted %d days after assignment (0: rule off)",
+					pl.ReturnAfterDaysNoFollowUp, pl.ReturnAfterDaysNoConversion)})
+			if errors.Is(err, pool.ErrMoved) {
+				continue // claimed, returned or reassigned meanwhile: not ours to return
+			} else if err != nil {
+				return err
+			}
+			returned++
+		}
+		_, err = tx.NewUpdate().Table("job_runs").Set("finished_at = ?", time.Now().UTC()).
+			Set("result = ?", fmt.Sprintf("returned %d leads", returned)).Where("key = ?", key).Exec(ctx)
+		return err
+	})
+	if err == nil && ran {
+		s.Log.Info("lead return", "pool", pl.ID, "tenant", pl.TenantID, "returned", returned)
+	}
+	return ran, err
+}

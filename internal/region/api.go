@@ -1,0 +1,99 @@
+package region
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/rudder-crm/rudder/internal/audit"
+	"github.com/rudder-crm/rudder/internal/platform/httpx"
+)
+
+type idPath struct {
+	ID string `path:"id" format:"uuid" doc:"Region id."`
+}
+
+// IDMatch is the path id and If-Match header of an update or delete
+// (exported so huma sees the fields of the embedded struct).
+type IDMatch struct {
+	ID      string `path:"id" format:"uuid" doc:"Region id."`
+	IfMatch string `header:"If-Match" required:"true" doc:"The region's version as an ETag, from its last read."`
+}
+
+type one struct {
+	ETag string `header:"ETag"`
+	Body *Region
+}
+
+func versioned(r *Region, err error) (*one, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &one{ETag: httpx.ETag(r.Version), Body: r}, nil
+}
+
+// Register mounts the region routes. Reading the tree needs only a
+// signed-in caller (every lead and customer form picks from it).
+func Register(api huma.API, s *Service) {
+	read, write := httpx.SignedIn, httpx.Perm("region.write")
+	httpx.Register(api, huma.Operation{OperationID: "list-regions", Method: http.MethodGet, Path: "/api/v1/regions",
+		Tags: []string{"regions"}, Summary: "List regions, parents before children"}, read,
+		func(ctx context.Context, in *struct{ httpx.PageParams }) (*struct{ Body httpx.Page[Region] }, error) {
+			keys, err := httpx.DecodeCursor(in.Cursor, "path", 1)
+			if err != nil {
+				return nil, err
+			}
+			after := ""
+			if keys != nil {
+				after = keys[0]
+			}
+			rows, err := s.List(ctx, in.Limit, after)
+			if err != nil {
+				return nil, err
+			}
+			out := &struct{ Body httpx.Page[Region] }{}
+			rows, more := httpx.Trim(rows, in.Limit)
+			out.Body.Items = rows
+			if more {
+				out.Body.NextCursor = httpx.EncodeCursor("path", rows[len(rows)-1].Path)
+			}
+			return out, nil
+		})
+	httpx.Register(api, huma.Operation{OperationID: "create-region", Method: http.MethodPost, Path: "/api/v1/regions",
+		Tags: []string{"regions"}, Summary: "Create a region", DefaultStatus: http.StatusCreated, Errors: []int{409}}, write,
+		func(ctx context.Context, in *struct{ Body RegionInput }) (*one, error) {
+			return versioned(s.Create(ctx, in.Body))
+		})
+	httpx.Register(api, huma.Operation{OperationID: "get-region", Method: http.MethodGet, Path: "/api/v1/regions/{id}",
+		Tags: []string{"regions"}, Summary: "Get a region"}, read,
+		func(ctx context.Context, in *idPath) (*one, error) {
+			return versioned(s.Get(ctx, in.ID))
+		})
+	httpx.Register(api, huma.Operation{OperationID: "update-region", Method: http.MethodPatch, Path: "/api/v1/regions/{id}",
+		Tags: []string{"regions"}, Summary: "Rename or move a region", Errors: []int{409, 412}}, write,
+		func(ctx context.Context, in *struct {
+			IDMatch
+			Body RegionPatch
+		}) (*one, error) {
+			v, err := httpx.ParseIfMatch(in.IfMatch)
+			if err != nil {
+				return nil, err
+			}
+			return versioned(s.Update(ctx, in.ID, v, in.Body))
+		})
+	httpx.Register(api, huma.Operation{OperationID: "delete-region", Method: http.MethodDelete, Path: "/api/v1/regions/{id}",
+		Tags: []string{"regions"}, Summary: "Delete a region without sub-regions", DefaultStatus: http.StatusNoContent,
+		Errors: []int{409, 412}}, write,
+		func(ctx context.Context, in *IDMatch) (*struct{}, error) {
+			v, err := httpx.ParseIfMatch(in.IfMatch)
+			if err != nil {
+				return nil, err
+			}
+			return nil, s.Delete(ctx, in.ID, v)
+		})
+	audit.RegisterHistory(api, s.DB, "regions", "region", read, func(ctx context.Context, id string) error {
+		_, err := s.Get(ctx, id)
+		return err
+	})
+}

@@ -1,0 +1,220 @@
+// Package region holds territories: a region tree per tenant (华东 → 上海 →
+// 浦东 …). Leads and customers carry a region by name, and assignment rules
+// match a region together with everything below it.
+package region
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/rudder-crm/rudder/internal/audit"
+	"github.com/rudder-crm/rudder/internal/auth"
+	"github.com/rudder-crm/rudder/internal/platform/apperr"
+	"github.com/rudder-crm/rudder/internal/platform/db"
+	"github.com/rudder-crm/rudder/internal/platform/ids"
+)
+
+// Region is a node of the territory tree.
+type Region struct {
+	bun.BaseModel `bun:"table:regions,alias:r"`
+	ID            string    `bun:"id,pk" json:"id"`
+	TenantID      string    `bun:"tenant_id" json:"-"`
+	ParentID      *string   `bun:"parent_id" json:"parent_id"`
+	Path          string    `bun:"path" json:"-" audit:"-"`
+	Name          string    `bun:"name" json:"name"`
+	CreatedAt     time.Time `bun:"created_at" json:"created_at"`
+	UpdatedAt     time.Time `bun:"updated_at" json:"updated_at"`
+	Version       int64     `bun:"version" json:"version"`
+}
+
+// CurrentVersion is the record's version, sent as its ETag.
+func (r *Region) CurrentVersion() int64 { return r.Version }
+
+// Service is the region feature's logic over its store.
+type Service struct {
+	DB *db.DB
+}
+
+// RegionInput creates a region.
+type RegionInput struct {
+	Name     string  `json:"name" minLength:"1" maxLength:"40"`
+	ParentID *string `json:"parent_id,omitempty" format:"uuid" doc:"Absent for a top-level region."`
+}
+
+// RegionPatch renames or moves a region.
+type RegionPatch struct {
+	Name     *string `json:"name,omitempty" minLength:"1" maxLength:"40"`
+	ParentID *string `json:"parent_id,omitempty" maxLength:"36" doc:"Move under this region; empty string makes it top-level."`
+}
+
+func (s *Service) regions(ctx context.Context) *bun.SelectQuery {
+	return s.DB.R(ctx).NewSelect().Model((*Region)(nil)).Where("r.tenant_id = ?", auth.From(ctx).TenantID)
+}
+
+// List returns the tenant's regions ordered by path, parents before
+// children. The tree is tenant-wide: structure every picker needs.
+func (s *Service) List(ctx context.Context, limit int, after string) ([]Region, error) {
+	var out []Region
+	q := s.regions(ctx)
+	if after != "" {
+		q = q.Where("r.path > ?", after)
+	}
+	err := q.OrderExpr("r.path ASC").Limit(int64(limit+1)).Scan(ctx, &out)
+	return out, err
+}
+
+// Get returns one region of the caller's tenant.
+func (s *Service) Get(ctx context.Context, id string) (*Region, error) {
+	var r Region
+	err := s.regions(ctx).Where("r.id = ?", id).Scan(ctx, &r)
+	return &r, db.NotFound(err, "region")
+}
+
+func (s *Service) parent(ctx context.Context, id string) (*Region, error) {
+	r, err := s.Get(ctx, id)
+	if apperr.Is(err, apperr.KindNotFound) {
+		return nil, apperr.Invalid("body.parent_id", "no such region")
+	}
+	return r, err
+}
+
+// uniqueName refuses a second region of one name under one parent.
+func (s *Service) uniqueName(ctx context.Context, parentID *string, name, self string) error {
+	q := s.DB.R(ctx).NewSelect().Table("regions").Where("tenant_id = ? AND name = ? AND id <> ?", auth.From(ctx).TenantID, name, self)
+	if parentID == nil {
+		q = q.Where("parent_id IS NULL")
+	} else {
+		q = q.Where("parent_id = ?", *parentID)
+	}
+	n, err := q.Count(ctx)
+	if err == nil && n > 0 {
+		return apperr.ConflictField("body.name", "a region named %q already exists there", name)
+	}
+	return err
+}
+
+// Create adds a region under a parent (or at the top).
+func (s *Service) Create(ctx context.Context, in RegionInput) (*Region, error) {
+	p := auth.From(ctx)
+	now := time.Now().UTC()
+	r := &Region{ID: ids.New(), TenantID: p.TenantID, Name: strings.TrimSpace(in.Name), CreatedAt: now, UpdatedAt: now, Version: 1}
+	err := s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		r.Path = "/" + r.ID + "/"
+		if in.ParentID != nil {
+			parent, err := s.parent(ctx, *in.ParentID)
+			if err != nil {
+				return err
+			}
+			r.ParentID, r.Path = &parent.ID, parent.Path+r.ID+"/"
+		}
+		if err := s.uniqueName(ctx, r.ParentID, r.Name, ""); err != nil {
+			return err
+		}
+		if _, err := tx.NewInsert().Model(r).Exec(ctx); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Create, "region", r.ID, audit.Diff(nil, r))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, r.ID)
+}
+
+// Update renames or moves a region at the caller's version; a move carries
+// the region's subtree along.
+func (s *Service) Update(ctx context.Context, id string, version int64, in RegionPatch) (*Region, error) {
+	p := auth.From(ctx)
+	err := s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		old, err := s.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := db.CheckVersion("region", old.Version, version); err != nil {
+			return err
+		}
+		r := *old
+		if in.Name != nil {
+			r.Name = strings.TrimSpace(*in.Name)
+		}
+		if in.ParentID != nil {
+			if err := s.move(ctx, tx, &r, *in.ParentID); err != nil {
+				return err
+			}
+		}
+		changes := audit.Diff(old, &r)
+		if len(changes) == 0 {
+			return nil
+		}
+		if err := s.uniqueName(ctx, r.ParentID, r.Name, r.ID); err != nil {
+			return err
+		}
+		r.UpdatedAt, r.Version = time.Now().UTC(), old.Version+1
+		res, err := tx.NewUpdate().Model(&r).Column("name", "parent_id", "path", "updated_at", "version").
+			Where("id = ? AND tenant_id = ? AND version = ?", id, p.TenantID, old.Version).Exec(ctx)
+		if err := db.Versioned(res, err, "region", old.Version); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Update, "region", id, changes)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, id)
+}
+
+// move re-parents r and rewrites the paths of everything below it.
+func (s *Service) move(ctx context.Context, tx bun.Tx, r *Region, parentID string) error {
+	newPath := "/" + r.ID + "/"
+	var newParent *string
+	if parentID != "" {
+		parent, err := s.parent(ctx, parentID)
+		if err != nil {
+			return err
+		}
+		if strings.HasPrefix(parent.Path, r.Path) {
+			return apperr.Invalid("body.parent_id", "a region cannot move under itself or its own sub-region")
+		}
+		newParent, newPath = &parent.ID, parent.Path+r.ID+"/"
+	}
+	if newPath == r.Path {
+		return nil
+	}
+	_, err := tx.NewUpdate().Table("regions").
+		Set("path = ? || SUBSTR(path, ?)", newPath, len(r.Path)+1).
+		Where("tenant_id = ? AND path LIKE ? AND id <> ?", r.TenantID, r.Path+"%", r.ID).Exec(ctx)
+	if err != nil {
+		return err
+	}
+	r.ParentID, r.Path = newParent, newPath
+	return nil
+}
+
+// Delete removes a region without sub-regions at the caller's version.
+func (s *Service) Delete(ctx context.Context, id string, version int64) error {
+	p := auth.From(ctx)
+	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		old, err := s.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := db.CheckVersion("region", old.Version, version); err != nil {
+			return err
+		}
+		kids, err := tx.NewSelect().Table("regions").Where("tenant_id = ? AND parent_id = ?", p.TenantID, id).Count(ctx)
+		if err != nil {
+			return err
+		}
+		if kids > 0 {
+			return apperr.Conflict("the region still has %d sub-regions; move or delete them first", kids)
+		}
+		res, err := tx.NewDelete().Table("regions").Where("id = ? AND tenant_id = ? AND version = ?", id, p.TenantID, old.Version).Exec(ctx)
+		if err := db.Versioned(res, err, "region", old.Version); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Delete, "region", id, audit.Diff(old, nil))
+	})
+}
