@@ -8,6 +8,7 @@ import LoginPage from './pages/LoginPage';
 import HomePage from './pages/HomePage';
 
 const SignupPage = lazy(() => import('./pages/SignupPage'));
+const LeadsPage = lazy(() => import('./pages/LeadsPage'));
 const UsersPage = lazy(() => import('./pages/UsersPage'));
 const DepartmentsPage = lazy(() => import('./pages/DepartmentsPage'));
 const RolesPage = lazy(() => import('./pages/RolesPage'));
@@ -39,6 +40,7 @@ export default function App() {
               }
             >
               <Route index element={<HomePage />} />
+              <Route path="leads" element={page(<LeadsPage />, 'lead.read')} />
               <Route path="admin/users" element={page(<UsersPage />, 'user.read')} />
               <Route path="admin/departments" element={page(<DepartmentsPage />, 'department.read')} />
               <Route path="admin/roles" element={page(<RolesPage />, 'role.read')} />

@@ -21,6 +21,8 @@ export class ApiError extends Error {
   readonly errors: ProblemFieldError[];
   /** Seconds from a Retry-After header (429), when present. */
   readonly retryAfter?: number;
+  /** The whole problem document, extension members included (e.g. a 409's duplicates). */
+  readonly body: Problem & Record<string, unknown>;
 
   constructor(status: number, problem: Problem, retryAfter?: number) {
     super(problem.detail || problem.title || `HTTP ${status}`);
@@ -30,6 +32,7 @@ export class ApiError extends Error {
     this.detail = problem.detail ?? '';
     this.errors = Array.isArray(problem.errors) ? problem.errors : [];
     this.retryAfter = retryAfter;
+    this.body = problem as Problem & Record<string, unknown>;
   }
 }
 

@@ -4,11 +4,20 @@ import {
   AuditOutlined,
   HomeOutlined,
   KeyOutlined,
+  ProfileOutlined,
   SafetyCertificateOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { MessageKey } from './i18n';
+
+export type NavGroup = 'sales' | 'admin';
+
+/** The groups in menu order, with their labels. */
+export const NAV_GROUPS: { key: NavGroup; label: MessageKey }[] = [
+  { key: 'sales', label: 'nav.sales' },
+  { key: 'admin', label: 'nav.admin' },
+];
 
 export interface NavItem {
   path: string;
@@ -17,11 +26,13 @@ export interface NavItem {
   testid: string;
   /** Shown only with this permission; none = every signed-in user. */
   permission?: string;
-  group?: 'admin';
+  group?: NavGroup;
 }
 
 export const NAV: NavItem[] = [
   { path: '/', label: 'nav.home', icon: <HomeOutlined />, testid: 'nav-home' },
+  { path: '/leads', label: 'nav.leads', icon: <ProfileOutlined />, testid: 'nav-leads', permission: 'lead.read', group: 'sales' },
+  // Later in the sales group: pools (公海), customers.
   { path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, testid: 'nav-users', permission: 'user.read', group: 'admin' },
   { path: '/admin/departments', label: 'nav.departments', icon: <ApartmentOutlined />, testid: 'nav-departments', permission: 'department.read', group: 'admin' },
   { path: '/admin/roles', label: 'nav.roles', icon: <SafetyCertificateOutlined />, testid: 'nav-roles', permission: 'role.read', group: 'admin' },

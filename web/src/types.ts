@@ -3,7 +3,7 @@
 export type DataScope = 'own' | 'department' | 'all';
 export type UserStatus = 'active' | 'disabled';
 export type AuditAction = 'create' | 'update' | 'delete';
-export type ObjectType = 'user' | 'department' | 'role' | 'token' | 'tenant';
+export type ObjectType = 'user' | 'department' | 'role' | 'token' | 'tenant' | 'lead';
 
 export interface Page<T> {
   items: T[];
@@ -106,4 +106,48 @@ export interface AuditEntry {
   object_type: string;
   object_id: string;
   changes?: AuditChange[] | null;
+}
+
+export type LeadStatus = 'new' | 'contacted' | 'qualified' | 'converted' | 'disqualified';
+
+export interface Lead {
+  id: string;
+  contact_name: string;
+  company: string;
+  title: string;
+  phone: string;
+  email: string;
+  wechat: string;
+  source: string;
+  region: string;
+  industry: string;
+  status: LeadStatus;
+  disqualify_reason: string;
+  /** Absent while the lead is in a pool. */
+  owner_id?: string | null;
+  owner_name: string;
+  department_id?: string | null;
+  last_follow_up_at?: string | null;
+  next_follow_up_at?: string | null;
+  score: number;
+  notes: string;
+  created_by?: string;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+/** An existing lead sharing a phone, email or company; only id and matched_on when outside my data scope. */
+export interface LeadMatch {
+  /** What matched: a lead or (once customers exist) a customer, whose name is given as company. */
+  kind?: 'lead' | 'customer';
+  id: string;
+  visible: boolean;
+  matched_on: ('phone' | 'email' | 'company')[];
+  contact_name?: string;
+  company?: string;
+  phone?: string;
+  status?: LeadStatus;
+  owner_id?: string | null;
+  owner_name?: string;
 }

@@ -5,7 +5,7 @@ import { Avatar, Breadcrumb, Button, Drawer, Dropdown, Layout, Menu, Typography,
 import { CheckOutlined, GlobalOutlined, LogoutOutlined, MenuFoldOutlined, MenuOutlined, MenuUnfoldOutlined, UserOutlined } from '@ant-design/icons';
 import { useAuth } from '../auth';
 import { useI18n } from '../i18n';
-import { NAV, navItemFor } from '../nav';
+import { NAV, NAV_GROUPS, navItemFor } from '../nav';
 import { useIsMobile } from './useMediaQuery';
 
 const { Header, Sider, Content } = Layout;
@@ -37,9 +37,12 @@ function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
         </Link>
       ),
     });
-    const top = visible.filter((n) => !n.group).map(link);
-    const admin = visible.filter((n) => n.group === 'admin').map(link);
-    return admin.length ? [...top, { type: 'group' as const, key: 'admin', label: t('nav.admin'), children: admin }] : top;
+    const top: NonNullable<MenuProps['items']> = visible.filter((n) => !n.group).map(link);
+    for (const g of NAV_GROUPS) {
+      const children = visible.filter((n) => n.group === g.key).map(link);
+      if (children.length) top.push({ type: 'group' as const, key: g.key, label: t(g.label), children });
+    }
+    return top;
   }, [can, t, onNavigate]);
 
   return <Menu theme="dark" mode="inline" selectedKeys={current ? [current.path] : []} items={items} />;
@@ -103,7 +106,8 @@ function Crumbs({ compact }: { compact?: boolean }) {
   }
   const parts: { title: React.ReactNode }[] = [{ title: <Link to="/">{t('nav.home')}</Link> }];
   if (item && item.path !== '/') {
-    if (item.group === 'admin') parts.push({ title: t('nav.admin') });
+    const group = NAV_GROUPS.find((g) => g.key === item.group);
+    if (group) parts.push({ title: t(group.label) });
     parts.push({ title: t(item.label) });
   }
   return <Breadcrumb items={parts} />;

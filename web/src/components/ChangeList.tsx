@@ -1,7 +1,7 @@
 import { Typography } from 'antd';
 import { ArrowRightOutlined } from '@ant-design/icons';
 import { useI18n } from '../i18n';
-import { formatAuditValue } from '../format';
+import { formatAuditValue, formatDateTime } from '../format';
 import { fieldLabel, scopeLabel, statusLabel } from './labels';
 import { RefValue, refKind } from './RefValue';
 import type { AuditChange } from '../types';
@@ -9,6 +9,8 @@ import type { AuditChange } from '../types';
 /** The changed fields of one audit entry: field — old → new. */
 export function ChangeList({ changes }: { changes?: AuditChange[] | null }) {
   const { t, td } = useI18n();
+  // A new record's empty fields (— → —) say nothing.
+  changes = changes?.filter((c) => !(isEmpty(c.old) && isEmpty(c.new)));
   if (!changes || changes.length === 0) {
     return <Typography.Text type="secondary">{t('audit.noChanges')}</Typography.Text>;
   }
@@ -46,6 +48,10 @@ export function ChangeList({ changes }: { changes?: AuditChange[] | null }) {
   );
 }
 
+function isEmpty(v: unknown): boolean {
+  return v === undefined || v === null || v === '';
+}
+
 /** One old or new value: names for ids, translated enum values, JSON for the rest. */
 function Value({ field, value }: { field: string; value: unknown }) {
   const { t } = useI18n();
@@ -53,6 +59,7 @@ function Value({ field, value }: { field: string; value: unknown }) {
     if (refKind(field)) return <RefValue field={field} id={value} />;
     if (field === 'status') return <>{statusLabel(t, value)}</>;
     if (field === 'data_scope') return <>{scopeLabel(t, value)}</>;
+    if (field.endsWith('_at') && /^\d{4}-\d\d-\d\dT/.test(value)) return <>{formatDateTime(value)}</>;
   }
   return <>{formatAuditValue(value)}</>;
 }

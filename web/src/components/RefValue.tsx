@@ -17,6 +17,7 @@ const FIELD_KIND: Record<string, Kind> = {
   manager_id: 'user',
   user_id: 'user',
   owner_id: 'user',
+  created_by: 'user',
 };
 
 export function refKind(field: string): Kind | undefined {

@@ -17,10 +17,30 @@ export function scopeLabel(t: I18n['t'], scope?: string | null): string {
 export function statusLabel(t: I18n['t'], status?: string | null): string {
   if (status === 'active') return t('status.active');
   if (status === 'disabled') return t('status.disabled');
-  return status ?? '';
+  // Lead statuses do not share a value with users' (the audit log shows both).
+  const lead = leadStatusLabel(t, status);
+  return lead || (status ?? '');
 }
 
-export const OBJECT_TYPES = ['user', 'department', 'role', 'token', 'tenant'] as const;
+/** 新线索 / 已联系 / 已确认 / 已转化 / 无效; "" for anything else. */
+export function leadStatusLabel(t: I18n['t'], status?: string | null): string {
+  switch (status) {
+    case 'new':
+      return t('leadStatus.new');
+    case 'contacted':
+      return t('leadStatus.contacted');
+    case 'qualified':
+      return t('leadStatus.qualified');
+    case 'converted':
+      return t('leadStatus.converted');
+    case 'disqualified':
+      return t('leadStatus.disqualified');
+    default:
+      return '';
+  }
+}
+
+export const OBJECT_TYPES = ['user', 'department', 'role', 'token', 'tenant', 'lead'] as const;
 
 export function objectTypeLabel(td: I18n['td'], type: string): string {
   return td(`object.${type}`, type);
