@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/rudder-crm/rudder/internal/api"
 	"github.com/rudder-crm/rudder/internal/org"
 	"github.com/rudder-crm/rudder/internal/platform/apperr"
 	"github.com/rudder-crm/rudder/internal/platform/config"
@@ -37,7 +38,7 @@ func admin(ctx context.Context, cfg config.Config, args []string) error {
 		return err
 	}
 	defer d.Close()
-	s := &org.Service{DB: d}
+	s := &org.Service{DB: d, OnTenantCreated: api.TenantHooks}
 	ctx = httpx.WithRequestID(ctx, "cli-"+httpx.NewRequestID())
 	if *company != "" {
 		_, f, err := s.CreateTenant(ctx, org.NewTenant{Company: *company, Name: *name, Email: *email, Password: *password})

@@ -6,9 +6,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/rudder-crm/rudder/internal/activity"
 	"github.com/rudder-crm/rudder/internal/apitest"
 	"github.com/rudder-crm/rudder/internal/platform/db"
 	"github.com/rudder-crm/rudder/internal/platform/dbtest"
@@ -206,6 +208,38 @@ func fixtures(t *testing.T, e *apitest.Env, admin *apitest.Client) *matrixFixtur
 	fx.visible["pools"] = fx.visible["users"]
 	fx.visible["regions"] = func(c caller) bool { return !c.other }
 	fx.visible["assignment-rules"] = func(c caller) bool { return !c.other }
+	// A task on the matrix customer done by east2.rep1: seen like the users
+	// target. An inbox item of east2.rep1 (no matrix caller): nobody else's to
+	// read, so every signed-in caller gets 404 and nothing is marked read.
+	act := admin.Do("POST", "/api/v1/activities", map[string]any{"kind": "task", "subject_type": "customer",
+		"subject_id": cust["id"], "title": "矩阵任务", "due_at": "2020-01-01T00:00:00Z", "owner_id": target["id"]}).Want(201).Map()
+	fx.targets["activities"] = act["id"].(string)
+	fx.idsA = append(fx.idsA, act["id"].(string))
+	fx.deleteWant["activities"] = 412
+	fx.visible["activities"] = fx.visible["users"]
+	if _, err := activity.SendReminders(context.Background(), e.DB, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var inboxID string
+	if err := e.DB.Read.NewSelect().Table("inbox_items").Column("id").Where("link_id = ?", act["id"]).Scan(context.Background(), &inboxID); err != nil {
+		t.Fatal(err)
+	}
+	fx.targets["inbox"] = inboxID
+	fx.idsA = append(fx.idsA, inboxID)
+	fx.visible["inbox"] = func(caller) bool { return false }
+
+	// The default pipeline (tenant-wide like the org chart) and an
+	// opportunity of east2.rep1 on the matrix customer, seen like the users
+	// target. Their writes take If-Match: the stale one is refused.
+	var pipelines struct{ Items []map[string]any }
+	admin.Do("GET", "/api/v1/pipelines", nil).Want(200).JSON(&pipelines)
+	opp := admin.Do("POST", "/api/v1/opportunities", map[string]any{"customer_id": cust["id"], "name": "矩阵商机",
+		"amount": map[string]any{"amount": 100000, "currency": "CNY"}, "expected_close": "2030-01-31", "owner_id": target["id"]}).Want(201).Map()
+	fx.targets["pipelines"], fx.targets["opportunities"] = pipelines.Items[0]["id"].(string), opp["id"].(string)
+	fx.idsA = append(fx.idsA, pipelines.Items[0]["id"].(string), opp["id"].(string))
+	fx.deleteWant["pipelines"], fx.deleteWant["opportunities"] = 412, 412
+	fx.visible["pipelines"] = func(c caller) bool { return !c.other }
+	fx.visible["opportunities"] = fx.visible["users"]
 
 	for _, email := range []string{"admin@demo.local", "director@demo.local", "finance@demo.local", "east1.manager@demo.local",
 		"east1.rep1@demo.local", "viewer@demo.local", "custom@demo.local"} {
@@ -309,6 +343,9 @@ func (fx *matrixFixture) expect(op *huma.Operation, access httpx.Access, c calle
 	case http.MethodPatch:
 		return []int{412} // the matrix sends a stale version: refused before any write
 	case http.MethodPost:
+		if op.Path == "/api/v1/opportunities/{id}/tasks/{task_id}/done" {
+			return []int{404} // the matrix names no task of the opportunity
+		}
 		if op.Path == "/api/v1/leads/{id}/claim" {
 			return []int{409} // the target lead has an owner: only pooled leads can be claimed
 		}
@@ -335,7 +372,7 @@ func (fx *matrixFixture) checkNoLeak(t *testing.T, op *huma.Operation, c caller,
 			t.Errorf("%s %s as %s leaks id %s of another tenant", op.Method, op.Path, c.name, id)
 		}
 	}
-	if (op.Path == "/api/v1/leads" || op.Path == "/api/v1/customers") && c.perms["*own"] {
+	if (op.Path == "/api/v1/leads" || op.Path == "/api/v1/customers" || op.Path == "/api/v1/opportunities") && c.perms["*own"] {
 		var page struct{ Items []map[string]any }
 		got.JSON(&page)
 		for _, l := range page.Items {

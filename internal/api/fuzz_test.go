@@ -25,6 +25,13 @@ func FuzzRequestDecoding(f *testing.F) {
 		`{"customer_id":"00000000-0000-7000-8000-000000000000","name":"王总","decision_role":"decision_maker"}`,
 		`{"customer":{},"contact":{"name":"  "}}`, `{"customer_id":"00000000-0000-7000-8000-000000000000"}`,
 		`{"customer":{"name":"x"},"customer_id":"x","opportunity":null}`, `{"customer":null}`,
+		`{"kind":"visit","status":"planned","subject_type":"customer","subject_id":"00000000-0000-7000-8000-000000000000","title":"拜访","due_at":"2030-01-01T00:00:00Z","commitment":"技术交流"}`,
+		`{"kind":"task","subject_type":"lead","subject_id":"x","title":"t","due_at":"yesterday","remind_at":null}`,
+		`{"status":"done","commitment_won":"yes","occurred_at":"9999-12-31T23:59:59Z"}`,
+		`{"customer_id":"00000000-0000-7000-8000-000000000000","name":"商机","amount":{"amount":123450,"currency":"CNY"},"expected_close":"2030-06-30"}`,
+		`{"amount":{"amount":12.5,"currency":"cny"},"expected_close":"2030-02-30","need_score":9}`, `{"amount":{"amount":"1"}}`,
+		`{"stage_id":"00000000-0000-7000-8000-000000000000","loss_reason":""}`, `{"stage_id":5}`,
+		`{"name":"流程","stages":[{"name":"a","probability":101,"kind":"won","required_tasks":["",""]}]}`,
 	}
 	for i, s := range seeds {
 		f.Add(uint8(i), s)
@@ -41,7 +48,14 @@ func FuzzRequestDecoding(f *testing.F) {
 		{"POST", "/api/v1/leads/00000000-0000-7000-8000-000000000000/assign"},
 		{"POST", "/api/v1/customers"}, {"POST", "/api/v1/contacts"}, {"PATCH", "/api/v1/customers/00000000-0000-7000-8000-000000000000"},
 		{"POST", "/api/v1/leads/00000000-0000-7000-8000-000000000000/convert"},
+		{"POST", "/api/v1/activities"}, {"PATCH", "/api/v1/activities/00000000-0000-7000-8000-000000000000"},
+		{"POST", "/api/v1/inbox/00000000-0000-7000-8000-000000000000/read"},
 	}
+	targets = append(targets, []struct{ method, path string }{
+		{"POST", "/api/v1/opportunities"}, {"PATCH", "/api/v1/opportunities/00000000-0000-7000-8000-000000000000"},
+		{"POST", "/api/v1/opportunities/00000000-0000-7000-8000-000000000000/stage"},
+		{"POST", "/api/v1/pipelines"}, {"PATCH", "/api/v1/pipelines/00000000-0000-7000-8000-000000000000"},
+	}...)
 	f.Fuzz(func(t *testing.T, which uint8, body string) {
 		tg := targets[int(which)%len(targets)]
 		req := httptest.NewRequest(tg.method, tg.path, strings.NewReader(body))

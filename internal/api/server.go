@@ -15,11 +15,15 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/uptrace/bun"
 
+	"github.com/rudder-crm/rudder/internal/activity"
+	"github.com/rudder-crm/rudder/internal/analytics"
 	"github.com/rudder-crm/rudder/internal/assign"
 	"github.com/rudder-crm/rudder/internal/audit"
 	"github.com/rudder-crm/rudder/internal/auth/session"
 	"github.com/rudder-crm/rudder/internal/customer"
+	"github.com/rudder-crm/rudder/internal/deal"
 	"github.com/rudder-crm/rudder/internal/demo"
 	"github.com/rudder-crm/rudder/internal/lead"
 	"github.com/rudder-crm/rudder/internal/org"
@@ -64,6 +68,11 @@ func (m recordingMux) Handle(p string, h http.Handler) {
 	m.ServeMux.Handle(p, h)
 }
 
+// TenantHooks seed each new tenant's per-feature data inside its creation
+// transaction (org.Service.OnTenantCreated).
+// The demo loader and the admin command use the same list.
+var TenantHooks = []func(ctx context.Context, tx bun.IDB, tenantID string) error{deal.SeedDefaultPipeline}
+
 // New builds the server over an open, migrated database.
 func New(d *db.DB, o Options) *Server {
 	if o.Logger == nil {
@@ -74,7 +83,7 @@ func New(d *db.DB, o Options) *Server {
 	s.API = humago.New(mux, apiConfig(o.Version))
 
 	sess := session.Options{CookieSecure: o.CookieSecure, Cache: session.NewCache()}
-	orgs := &org.Service{DB: d, Sessions: sess.Cache}
+	orgs := &org.Service{DB: d, Sessions: sess.Cache, OnTenantCreated: TenantHooks}
 	session.Register(s.API, d, sess, orgs.GetUser)
 	org.Register(s.API, orgs, org.Options{Signup: o.Signup, Session: sess})
 	audit.Register(s.API, d)
@@ -85,7 +94,12 @@ func New(d *db.DB, o Options) *Server {
 	pool.Register(s.API, &pool.Service{DB: d})
 	assign.Register(s.API, &assign.Service{DB: d})
 	region.Register(s.API, &region.Service{DB: d})
-	customer.Register(s.API, &customer.Service{DB: d, Leads: leads})
+	customers := &customer.Service{DB: d, Leads: leads}
+	customer.Register(s.API, customers)
+	deals := &deal.Service{DB: d, Customers: customers}
+	deal.Register(s.API, deals)
+	analytics.Register(s.API, &analytics.Service{DB: d, Deals: deals})
+	activity.Register(s.API, &activity.Service{DB: d, Leads: leads, Deals: deals})
 	registerConfig(s.API, o)
 
 	reg := prometheus.NewRegistry()

@@ -16,7 +16,8 @@ var Permissions = []string{
 	"lead.read", "lead.write", "lead.assign",
 	"pool.manage", "assignment.manage", "region.write",
 	"customer.read", "customer.write",
-	"deal.read", "deal.write",
+	"activity.read", "activity.write",
+	"deal.read", "deal.write", "pipeline.manage",
 	"contract.read", "contract.write", "contract.approve",
 	"billing.read", "billing.write",
 	"target.read", "target.write",
@@ -53,7 +54,7 @@ type BuiltinRole struct {
 }
 
 var business = []string{
-	"lead.read", "lead.write", "lead.assign", "customer.read", "customer.write",
+	"lead.read", "lead.write", "lead.assign", "customer.read", "customer.write", "activity.read", "activity.write",
 	"deal.read", "deal.write", "contract.read", "contract.write",
 	"billing.read", "target.read", "analytics.read",
 }
@@ -62,17 +63,17 @@ var business = []string{
 var BuiltinRoles = []BuiltinRole{
 	{Key: "admin", Name: "系统管理员", Permissions: Permissions, Scope: ScopeAll},
 	{Key: "director", Name: "销售总监", Scope: ScopeAll, Permissions: append(slices.Clone(business),
-		"pool.manage", "assignment.manage", "region.write", "contract.approve", "target.write", "user.read", "department.read", "role.read", "audit.read", "token.manage")},
+		"pool.manage", "assignment.manage", "region.write", "pipeline.manage", "contract.approve", "target.write", "user.read", "department.read", "role.read", "audit.read", "token.manage")},
 	{Key: "manager", Name: "销售经理", Scope: ScopeDepartment, Permissions: append(slices.Clone(business),
 		"pool.manage", "contract.approve", "target.write", "user.read", "department.read", "token.manage")},
 	{Key: "rep", Name: "销售代表", Scope: ScopeOwn, Permissions: []string{
-		"lead.read", "lead.write", "customer.read", "customer.write", "deal.read", "deal.write",
+		"lead.read", "lead.write", "customer.read", "customer.write", "activity.read", "activity.write", "deal.read", "deal.write",
 		"contract.read", "contract.write", "billing.read", "target.read", "analytics.read",
 		"user.read", "department.read", "token.manage"}},
 	{Key: "finance", Name: "财务", Scope: ScopeAll, Permissions: []string{
-		"customer.read", "contract.read", "billing.read", "billing.write", "target.read",
+		"customer.read", "activity.read", "contract.read", "billing.read", "billing.write", "target.read",
 		"analytics.read", "user.read", "department.read", "token.manage"}},
 	{Key: "viewer", Name: "只读用户", Scope: ScopeDepartment, Permissions: []string{
-		"lead.read", "customer.read", "deal.read", "contract.read", "billing.read",
+		"lead.read", "customer.read", "activity.read", "deal.read", "contract.read", "billing.read",
 		"target.read", "analytics.read", "user.read", "department.read"}},
 }

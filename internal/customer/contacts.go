@@ -234,6 +234,12 @@ func (s *Service) DeleteContact(ctx context.Context, id string, version int64) e
 		if n > 0 {
 			return apperr.Conflict("a converted lead links to this contact; it is kept as the record of the conversion")
 		}
+		if n, err = tx.NewSelect().Table("opportunity_contacts").Where("contact_id = ?", id).Count(ctx); err != nil {
+			return err
+		}
+		if n > 0 {
+			return apperr.Conflict("the contact takes part in %d opportunities; take it off them first", n)
+		}
 		res, err := tx.NewDelete().Table("contacts").Where("id = ? AND tenant_id = ? AND version = ?", id, p.TenantID, old.Version).Exec(ctx)
 		if err := db.Versioned(res, err, "contact", old.Version); err != nil {
 			return err

@@ -33,6 +33,9 @@ type Customer struct {
 	DepartmentID  *string `bun:"department_id" json:"department_id" doc:"The owner's department when the customer was assigned."`
 	LeadID        *string `bun:"lead_id" json:"lead_id" doc:"The lead this customer was converted from."`
 	Notes         string  `bun:"notes" json:"notes"`
+	// LastActivityAt is kept by activities (when the customer was last
+	// followed up); not a field of the customer's own, so not audited.
+	LastActivityAt *time.Time `bun:"last_activity_at" json:"last_activity_at" audit:"-" doc:"When the customer was last followed up (a done call, visit, meeting or email)."`
 	// Dedupe keys, derived from phone, email and name (as a company name,
 	// like a lead's company); not part of the API and not audited.
 	PhoneKey   string    `bun:"phone_key" json:"-" audit:"-"`

@@ -251,6 +251,12 @@ func (s *Service) Delete(ctx context.Context, id string, version int64) error {
 		if n > 0 {
 			return apperr.Conflict("%d converted lead(s) link to this customer; it is kept as the record of their conversion", n)
 		}
+		if n, err = tx.NewSelect().Table("opportunities").Where("tenant_id = ? AND customer_id = ?", p.TenantID, id).Count(ctx); err != nil {
+			return err
+		}
+		if n > 0 {
+			return apperr.Conflict("%d opportunities belong to this customer; delete or keep them first", n)
+		}
 		var contacts []Contact
 		if err := tx.NewSelect().Model(&contacts).Where("ct.tenant_id = ? AND ct.customer_id = ?", p.TenantID, id).
 			OrderExpr("ct.id").Scan(ctx); err != nil {

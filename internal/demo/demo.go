@@ -8,6 +8,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/rudder-crm/rudder/internal/deal"
 	"github.com/rudder-crm/rudder/internal/org"
 	"github.com/rudder-crm/rudder/internal/platform/db"
 	"github.com/rudder-crm/rudder/internal/platform/httpx"
@@ -70,7 +71,8 @@ func Ensure(ctx context.Context, d *db.DB) (bool, error) {
 }
 
 func load(ctx context.Context, d *db.DB) error {
-	s := &org.Service{DB: d}
+	// The same tenant hooks as api.TenantHooks (which imports this package).
+	s := &org.Service{DB: d, OnTenantCreated: []func(context.Context, bun.IDB, string) error{deal.SeedDefaultPipeline}}
 	logins := Logins()
 	ctx, f, err := s.CreateTenant(ctx, org.NewTenant{Company: Company, Name: logins[0].Name, Email: logins[0].Email, Password: Password, Demo: true})
 	if err != nil {

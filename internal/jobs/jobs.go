@@ -15,6 +15,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/rudder-crm/rudder/internal/activity"
 	"github.com/rudder-crm/rudder/internal/auth"
 	"github.com/rudder-crm/rudder/internal/platform/db"
 	"github.com/rudder-crm/rudder/internal/platform/httpx"
@@ -49,8 +50,15 @@ func (s *Scheduler) Run(ctx context.Context) {
 }
 
 // RunDue does every run due at now that no instance has done yet and
-// reports how many it did. Runs are per UTC day.
+// reports how many it did. Lead returns run per UTC day; due activity
+// reminders go to the inbox on every tick (see activity.SendReminders for
+// how each is sent exactly once) and do not count as runs.
 func (s *Scheduler) RunDue(ctx context.Context, now time.Time) (int, error) {
+	if n, err := activity.SendReminders(ctx, s.DB, now); err != nil {
+		return 0, fmt.Errorf("activity reminders: %w", err)
+	} else if n > 0 {
+		s.Log.Info("activity reminders", "sent", n)
+	}
 	var pools []pool.Pool
 	err := s.DB.Read.NewSelect().Model(&pools).
 		Where("p.enabled = ? AND (p.return_after_days_no_follow_up > 0 OR p.return_after_days_no_conversion > 0)", true).

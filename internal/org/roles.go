@@ -36,6 +36,10 @@ type Service struct {
 	// Sessions is told after every change that can alter what a signed-in
 	// user may do or see (nil outside a server).
 	Sessions *session.Cache
+	// OnTenantCreated run inside CreateTenant's transaction, after the
+	// tenant, its roles, top department and admin exist, so other features
+	// can seed their per-tenant data (the default pipeline, say).
+	OnTenantCreated []func(ctx context.Context, tx bun.IDB, tenantID string) error
 }
 
 // changed runs after a committed change to the tenant's users, roles or

@@ -77,7 +77,15 @@ func (s *Service) CreateTenant(ctx context.Context, in NewTenant) (context.Conte
 		if err := audit.Record(ctx, tx, audit.Create, "department", rootID, audit.Diff(nil, f.Root)); err != nil {
 			return err
 		}
-		return s.insertUser(ctx, tx, f.Admin)
+		if err := s.insertUser(ctx, tx, f.Admin); err != nil {
+			return err
+		}
+		for _, hook := range s.OnTenantCreated {
+			if err := hook(ctx, tx, f.Tenant.ID); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return ctx, nil, err

@@ -1,0 +1,236 @@
+package deal
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/rudder-crm/rudder/internal/audit"
+	"github.com/rudder-crm/rudder/internal/platform/httpx"
+)
+
+// OpportunityIDMatch is the path id and If-Match header of an opportunity
+// write (exported so huma sees the fields of the embedded struct).
+type OpportunityIDMatch struct {
+	ID      string `path:"id" format:"uuid" doc:"Opportunity id."`
+	IfMatch string `header:"If-Match" required:"true" doc:"The opportunity's version as an ETag, from its last read."`
+}
+
+// PipelineIDMatch is OpportunityIDMatch for pipelines.
+type PipelineIDMatch struct {
+	ID      string `path:"id" format:"uuid" doc:"Pipeline id."`
+	IfMatch string `header:"If-Match" required:"true" doc:"The pipeline's version as an ETag, from its last read."`
+}
+
+type oneOpportunity struct {
+	ETag string `header:"ETag"`
+	Body *Opportunity
+}
+
+func versioned(o *Opportunity, err error) (*oneOpportunity, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &oneOpportunity{ETag: httpx.ETag(o.Version), Body: o}, nil
+}
+
+type onePipeline struct {
+	ETag string `header:"ETag"`
+	Body *Pipeline
+}
+
+func versionedPipeline(p *Pipeline, err error) (*onePipeline, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &onePipeline{ETag: httpx.ETag(p.Version), Body: p}, nil
+}
+
+type opportunityListInput struct {
+	Q                string `query:"q" maxLength:"100" doc:"Matches the opportunity's or the customer's name."`
+	PipelineID       string `query:"pipeline_id" format:"uuid"`
+	StageID          string `query:"stage_id" format:"uuid" doc:"With created_from/created_to, the funnel's drill-down into a stage."`
+	CreatedFrom      string `query:"created_from" format:"date" doc:"Created on or after this UTC day (the funnel's from)."`
+	CreatedTo        string `query:"created_to" format:"date" doc:"Created before this UTC day (the funnel's to)."`
+	OwnerID          string `query:"owner_id" format:"uuid"`
+	CustomerID       string `query:"customer_id" format:"uuid"`
+	CloseMonth       string `query:"close_month" pattern:"^[0-9]{4}-[0-9]{2}$" patternDescription:"YYYY-MM" doc:"Expected to close in this month."`
+	ForecastCategory string `query:"forecast_category" enum:"pipeline,best_case,commit,closed,omitted"`
+	Stalled          string `query:"stalled" enum:"true,false"`
+	Sort             string `query:"sort" enum:"created_at,-created_at,expected_close,-expected_close,amount,-amount" default:"-created_at"`
+	httpx.PageParams
+}
+
+// GateProblem is the 409 of a refused forward move: errors[] names each
+// open required task as "stage: task".
+func gateProblem(e *GateError) error {
+	details := make([]error, len(e.Missing))
+	for i, m := range e.Missing {
+		details[i] = &huma.ErrorDetail{Message: "required task not done: " + m.Stage + ": " + m.Task,
+			Location: "body.stage_id", Value: m.Stage + ": " + m.Task}
+	}
+	return huma.Error409Conflict(e.Error(), details...)
+}
+
+// Register mounts the pipeline and opportunity routes.
+func Register(api huma.API, s *Service) {
+	registerPipelines(api, s)
+	registerOpportunities(api, s)
+}
+
+func registerPipelines(api huma.API, s *Service) {
+	read, manage := httpx.Perm("deal.read"), httpx.Perm("pipeline.manage")
+	httpx.Register(api, huma.Operation{OperationID: "list-pipelines", Method: http.MethodGet, Path: "/api/v1/pipelines",
+		Tags: []string{"pipelines"}, Summary: "List the pipelines with their stages, the default first"}, read,
+		func(ctx context.Context, _ *struct{}) (*struct{ Body httpx.Page[Pipeline] }, error) {
+			ps, err := s.Pipelines(ctx)
+			return &struct{ Body httpx.Page[Pipeline] }{Body: httpx.Page[Pipeline]{Items: ps}}, err
+		})
+	httpx.Register(api, huma.Operation{OperationID: "create-pipeline", Method: http.MethodPost, Path: "/api/v1/pipelines",
+		Tags: []string{"pipelines"}, Summary: "Create a pipeline with its stages", DefaultStatus: http.StatusCreated,
+		Errors: []int{409}}, manage,
+		func(ctx context.Context, in *struct{ Body PipelineInput }) (*onePipeline, error) {
+			return versionedPipeline(s.CreatePipeline(ctx, in.Body))
+		})
+	httpx.Register(api, huma.Operation{OperationID: "get-pipeline", Method: http.MethodGet, Path: "/api/v1/pipelines/{id}",
+		Tags: []string{"pipelines"}, Summary: "Get a pipeline with its stages"}, read,
+		func(ctx context.Context, in *struct {
+			ID string `path:"id" format:"uuid" doc:"Pipeline id."`
+		}) (*onePipeline, error) {
+			return versionedPipeline(s.Pipeline(ctx, in.ID))
+		})
+	httpx.Register(api, huma.Operation{OperationID: "update-pipeline", Method: http.MethodPatch, Path: "/api/v1/pipelines/{id}",
+		Tags: []string{"pipelines"}, Summary: "Rename a pipeline, make it the default or change its stages", Errors: []int{409, 412}}, manage,
+		func(ctx context.Context, in *struct {
+			PipelineIDMatch
+			Body PipelinePatch
+		}) (*onePipeline, error) {
+			v, err := httpx.ParseIfMatch(in.IfMatch)
+			if err != nil {
+				return nil, err
+			}
+			return versionedPipeline(s.UpdatePipeline(ctx, in.ID, v, in.Body))
+		})
+	httpx.Register(api, huma.Operation{OperationID: "delete-pipeline", Method: http.MethodDelete, Path: "/api/v1/pipelines/{id}",
+		Tags: []string{"pipelines"}, Summary: "Delete a pipeline no opportunity uses", DefaultStatus: http.StatusNoContent,
+		Errors: []int{409, 412}, Description: "Takes If-Match. The default pipeline and pipelines with opportunities are kept: 409."}, manage,
+		func(ctx context.Context, in *PipelineIDMatch) (*struct{}, error) {
+			v, err := httpx.ParseIfMatch(in.IfMatch)
+			if err != nil {
+				return nil, err
+			}
+			return nil, s.DeletePipeline(ctx, in.ID, v)
+		})
+	audit.RegisterHistory(api, s.DB, "pipelines", "pipeline", read, func(ctx context.Context, id string) error {
+		_, err := s.Pipeline(ctx, id)
+		return err
+	})
+}
+
+func registerOpportunities(api huma.API, s *Service) {
+	read, write := httpx.Perm("deal.read"), httpx.Perm("deal.write")
+	httpx.Register(api, huma.Operation{OperationID: "list-opportunities", Method: http.MethodGet, Path: "/api/v1/opportunities",
+		Tags: []string{"opportunities"}, Summary: "List opportunities in my data scope",
+		Description: "Each item carries weighted_amount (amount × stage probability / 100, rounded half up to a minor unit) " +
+			"and stalled. The funnel's drill-down is this list filtered by pipeline_id and stage_id."}, read,
+		func(ctx context.Context, in *opportunityListInput) (*struct{ Body httpx.Page[Opportunity] }, error) {
+			f := Filter{Q: in.Q, PipelineID: in.PipelineID, StageID: in.StageID, OwnerID: in.OwnerID, CustomerID: in.CustomerID,
+				CreatedFrom: in.CreatedFrom, CreatedTo: in.CreatedTo, CloseMonth: in.CloseMonth, ForecastCategory: in.ForecastCategory, Sort: in.Sort}
+			if in.Stalled != "" {
+				b := in.Stalled == "true"
+				f.Stalled = &b
+			}
+			page, err := s.List(ctx, f, in.Limit, in.Cursor)
+			return &struct{ Body httpx.Page[Opportunity] }{Body: page}, err
+		})
+	httpx.Register(api, huma.Operation{OperationID: "create-opportunity", Method: http.MethodPost, Path: "/api/v1/opportunities",
+		Tags: []string{"opportunities"}, Summary: "Create an opportunity", DefaultStatus: http.StatusCreated}, write,
+		func(ctx context.Context, in *struct{ Body OpportunityInput }) (*oneOpportunity, error) {
+			return versioned(s.Create(ctx, in.Body))
+		})
+	httpx.Register(api, huma.Operation{OperationID: "get-opportunity", Method: http.MethodGet, Path: "/api/v1/opportunities/{id}",
+		Tags: []string{"opportunities"}, Summary: "Get an opportunity"}, read,
+		func(ctx context.Context, in *struct {
+			ID string `path:"id" format:"uuid" doc:"Opportunity id."`
+		}) (*oneOpportunity, error) {
+			return versioned(s.Get(ctx, in.ID))
+		})
+	httpx.Register(api, huma.Operation{OperationID: "update-opportunity", Method: http.MethodPatch, Path: "/api/v1/opportunities/{id}",
+		Tags: []string{"opportunities"}, Summary: "Change an opportunity (not its stage)", Errors: []int{412}}, write,
+		func(ctx context.Context, in *struct {
+			OpportunityIDMatch
+			Body OpportunityPatch
+		}) (*oneOpportunity, error) {
+			v, err := httpx.ParseIfMatch(in.IfMatch)
+			if err != nil {
+				return nil, err
+			}
+			return versioned(s.Update(ctx, in.ID, v, in.Body))
+		})
+	httpx.Register(api, huma.Operation{OperationID: "delete-opportunity", Method: http.MethodDelete, Path: "/api/v1/opportunities/{id}",
+		Tags: []string{"opportunities"}, Summary: "Delete an opportunity", DefaultStatus: http.StatusNoContent, Errors: []int{412},
+		Description: "Takes If-Match. Its contacts, tasks and stage history go with it."}, write,
+		func(ctx context.Context, in *OpportunityIDMatch) (*struct{}, error) {
+			v, err := httpx.ParseIfMatch(in.IfMatch)
+			if err != nil {
+				return nil, err
+			}
+			return nil, s.Delete(ctx, in.ID, v)
+		})
+	httpx.Register(api, huma.Operation{OperationID: "move-opportunity-stage", Method: http.MethodPost,
+		Path: "/api/v1/opportunities/{id}/stage", Tags: []string{"opportunities"}, Summary: "Move an opportunity to another stage",
+		Errors: []int{409, 412},
+		Description: "Takes If-Match. Moving forward is refused with 409 while a required task of the current stage (or of a " +
+			"stage skipped over) is open; errors[] names each. Backward moves and losing are always allowed; a lost stage " +
+			"needs loss_reason (or an existing win_loss_reason). Won sets forecast_category closed, lost omitted."}, write,
+		func(ctx context.Context, in *struct {
+			OpportunityIDMatch
+			Body StageMoveInput
+		}) (*oneOpportunity, error) {
+			v, err := httpx.ParseIfMatch(in.IfMatch)
+			if err != nil {
+				return nil, err
+			}
+			o, err := s.Move(ctx, in.ID, v, in.Body)
+			if ge := (*GateError)(nil); errors.As(err, &ge) {
+				return nil, gateProblem(ge)
+			}
+			return versioned(o, err)
+		})
+	httpx.Register(api, huma.Operation{OperationID: "list-opportunity-tasks", Method: http.MethodGet,
+		Path: "/api/v1/opportunities/{id}/tasks", Tags: []string{"opportunities"}, Summary: "The required tasks of an opportunity's stages"}, read,
+		func(ctx context.Context, in *struct {
+			ID string `path:"id" format:"uuid" doc:"Opportunity id."`
+		}) (*struct{ Body httpx.Page[OpportunityTask] }, error) {
+			ts, err := s.Tasks(ctx, in.ID)
+			return &struct{ Body httpx.Page[OpportunityTask] }{Body: httpx.Page[OpportunityTask]{Items: ts}}, err
+		})
+	httpx.Register(api, huma.Operation{OperationID: "complete-opportunity-task", Method: http.MethodPost,
+		Path: "/api/v1/opportunities/{id}/tasks/{task_id}/done", Tags: []string{"opportunities"}, Summary: "Tick a required task",
+		Description: "Ticking a done task again changes nothing."}, write,
+		func(ctx context.Context, in *struct {
+			ID     string `path:"id" format:"uuid" doc:"Opportunity id."`
+			TaskID string `path:"task_id" maxLength:"36" doc:"Task id."`
+		}) (*struct{ Body *OpportunityTask }, error) {
+			t, err := s.Done(ctx, in.ID, in.TaskID)
+			if err != nil {
+				return nil, err
+			}
+			return &struct{ Body *OpportunityTask }{Body: t}, nil
+		})
+	httpx.Register(api, huma.Operation{OperationID: "list-opportunity-stage-history", Method: http.MethodGet,
+		Path: "/api/v1/opportunities/{id}/stage-history", Tags: []string{"opportunities"},
+		Summary: "The stages an opportunity entered, oldest first, with time and actor"}, read,
+		func(ctx context.Context, in *struct {
+			ID string `path:"id" format:"uuid" doc:"Opportunity id."`
+		}) (*struct{ Body httpx.Page[StageMove] }, error) {
+			ms, err := s.StageHistory(ctx, in.ID)
+			return &struct{ Body httpx.Page[StageMove] }{Body: httpx.Page[StageMove]{Items: ms}}, err
+		})
+	audit.RegisterHistory(api, s.DB, "opportunities", "opportunity", read, func(ctx context.Context, id string) error {
+		_, err := s.Get(ctx, id)
+		return err
+	})
+}
