@@ -11,25 +11,6 @@ import (
 	"github.com/rudder-crm/rudder/internal/platform/httpx"
 )
 
-// ActivityIDMatch is the path id and If-Match header of an activity update
-// or delete (exported so huma sees the fields of the embedded struct).
-type ActivityIDMatch struct {
-	ID      string `path:"id" format:"uuid" doc:"Activity id."`
-	IfMatch string `header:"If-Match" required:"true" doc:"The activity's version as an ETag, from its last read."`
-}
-
-type oneActivity struct {
-	ETag string `header:"ETag"`
-	Body *Activity
-}
-
-func versioned(a *Activity, err error) (*oneActivity, error) {
-	if err != nil {
-		return nil, err
-	}
-	return &oneActivity{ETag: httpx.ETag(a.Version), Body: a}, nil
-}
-
 type activityListInput struct {
 	SubjectType  string    `query:"subject_type" enum:"lead,customer,contact,opportunity"`
 	SubjectID    string    `query:"subject_id" format:"uuid"`
@@ -64,34 +45,34 @@ func Register(api huma.API, s *Service) {
 			"contacted; on a customer or contact it sets the customer's last_activity_at. A task needs due_at and is " +
 			"reminded at remind_at (default due_at) in its owner's inbox. A visit plan (kind visit, status planned) " +
 			"needs due_at and a commitment (晋级承诺); recording the visit done says whether it was won (commitment_won)."},
-		write, func(ctx context.Context, in *struct{ Body ActivityInput }) (*oneActivity, error) {
-			return versioned(s.Create(ctx, in.Body))
+		write, func(ctx context.Context, in *struct{ Body ActivityInput }) (*httpx.One[Activity], error) {
+			return httpx.Answer(s.Create(ctx, in.Body))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "get-activity", Method: http.MethodGet, Path: "/api/v1/activities/{id}",
 		Tags: []string{"activities"}, Summary: "Get an activity"}, read,
 		func(ctx context.Context, in *struct {
 			ID string `path:"id" format:"uuid" doc:"Activity id."`
-		}) (*oneActivity, error) {
-			return versioned(s.Get(ctx, in.ID))
+		}) (*httpx.One[Activity], error) {
+			return httpx.Answer(s.Get(ctx, in.ID))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "update-activity", Method: http.MethodPatch, Path: "/api/v1/activities/{id}",
 		Tags: []string{"activities"}, Summary: "Change, complete or cancel an activity", Errors: []int{412},
 		Description: "Completing (status done) a call, visit, meeting or email records the follow-up like a create. " +
 			"Completing a visit with a commitment needs commitment_won (true or false)."}, write,
 		func(ctx context.Context, in *struct {
-			ActivityIDMatch
+			httpx.IDMatch
 			Body ActivityPatch
-		}) (*oneActivity, error) {
+		}) (*httpx.One[Activity], error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err
 			}
-			return versioned(s.Update(ctx, in.ID, v, in.Body))
+			return httpx.Answer(s.Update(ctx, in.ID, v, in.Body))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "delete-activity", Method: http.MethodDelete, Path: "/api/v1/activities/{id}",
 		Tags: []string{"activities"}, Summary: "Delete an activity", DefaultStatus: http.StatusNoContent, Errors: []int{412},
 		Description: "Takes If-Match like an update. A follow-up it recorded stays recorded on its subject."}, write,
-		func(ctx context.Context, in *ActivityIDMatch) (*struct{}, error) {
+		func(ctx context.Context, in *httpx.IDMatch) (*struct{}, error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err

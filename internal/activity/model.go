@@ -80,3 +80,6 @@ type InboxItem struct {
 	ReadAt        *time.Time `bun:"read_at" json:"read_at"`
 	CreatedAt     time.Time  `bun:"created_at" json:"created_at"`
 }
+
+// CurrentVersion is the record's version, sent as its ETag.
+func (r *Activity) CurrentVersion() int64 { return r.Version }

@@ -10,29 +10,6 @@ import (
 	"github.com/rudder-crm/rudder/internal/platform/httpx"
 )
 
-type idPath struct {
-	ID string `path:"id" format:"uuid" doc:"Assignment rule id."`
-}
-
-// IDMatch is the path id and If-Match header of an update or delete
-// (exported so huma sees the fields of the embedded struct).
-type IDMatch struct {
-	ID      string `path:"id" format:"uuid" doc:"Assignment rule id."`
-	IfMatch string `header:"If-Match" required:"true" doc:"The rule's version as an ETag, from its last read."`
-}
-
-type one struct {
-	ETag string `header:"ETag"`
-	Body *AssignmentRule
-}
-
-func versioned(r *AssignmentRule, err error) (*one, error) {
-	if err != nil {
-		return nil, err
-	}
-	return &one{ETag: httpx.ETag(r.Version), Body: r}, nil
-}
-
 // Register mounts the assignment-rule routes and the lead assign action.
 func Register(api huma.API, s *Service) {
 	read, manage := httpx.Perm("lead.assign"), httpx.Perm("assignment.manage")
@@ -44,29 +21,29 @@ func Register(api huma.API, s *Service) {
 		})
 	httpx.Register(api, huma.Operation{OperationID: "create-assignment-rule", Method: http.MethodPost, Path: "/api/v1/assignment-rules",
 		Tags: []string{"assignment-rules"}, Summary: "Create an assignment rule", DefaultStatus: http.StatusCreated}, manage,
-		func(ctx context.Context, in *struct{ Body RuleInput }) (*one, error) {
-			return versioned(s.Create(ctx, in.Body))
+		func(ctx context.Context, in *struct{ Body RuleInput }) (*httpx.One[AssignmentRule], error) {
+			return httpx.Answer(s.Create(ctx, in.Body))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "get-assignment-rule", Method: http.MethodGet, Path: "/api/v1/assignment-rules/{id}",
 		Tags: []string{"assignment-rules"}, Summary: "Get an assignment rule"}, read,
-		func(ctx context.Context, in *idPath) (*one, error) {
-			return versioned(s.Get(ctx, in.ID))
+		func(ctx context.Context, in *httpx.IDPath) (*httpx.One[AssignmentRule], error) {
+			return httpx.Answer(s.Get(ctx, in.ID))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "update-assignment-rule", Method: http.MethodPatch, Path: "/api/v1/assignment-rules/{id}",
 		Tags: []string{"assignment-rules"}, Summary: "Change, reorder, switch on or off an assignment rule", Errors: []int{412}}, manage,
 		func(ctx context.Context, in *struct {
-			IDMatch
+			httpx.IDMatch
 			Body RulePatch
-		}) (*one, error) {
+		}) (*httpx.One[AssignmentRule], error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err
 			}
-			return versioned(s.Update(ctx, in.ID, v, in.Body))
+			return httpx.Answer(s.Update(ctx, in.ID, v, in.Body))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "delete-assignment-rule", Method: http.MethodDelete, Path: "/api/v1/assignment-rules/{id}",
 		Tags: []string{"assignment-rules"}, Summary: "Delete an assignment rule", DefaultStatus: http.StatusNoContent, Errors: []int{412}}, manage,
-		func(ctx context.Context, in *IDMatch) (*struct{}, error) {
+		func(ctx context.Context, in *httpx.IDMatch) (*struct{}, error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err

@@ -12,47 +12,6 @@ import (
 	"github.com/rudder-crm/rudder/internal/platform/httpx"
 )
 
-type idPath struct {
-	ID string `path:"id" format:"uuid" doc:"Customer id."`
-}
-
-// IDMatch is the path id and If-Match header of a customer update or delete
-// (exported so huma sees the fields of the embedded struct).
-type IDMatch struct {
-	ID      string `path:"id" format:"uuid" doc:"Customer id."`
-	IfMatch string `header:"If-Match" required:"true" doc:"The customer's version as an ETag, from its last read."`
-}
-
-// ContactIDMatch is IDMatch for contacts.
-type ContactIDMatch struct {
-	ID      string `path:"id" format:"uuid" doc:"Contact id."`
-	IfMatch string `header:"If-Match" required:"true" doc:"The contact's version as an ETag, from its last read."`
-}
-
-type one struct {
-	ETag string `header:"ETag"`
-	Body *Customer
-}
-
-func versioned(c *Customer, err error) (*one, error) {
-	if err != nil {
-		return nil, err
-	}
-	return &one{ETag: httpx.ETag(c.Version), Body: c}, nil
-}
-
-type oneContact struct {
-	ETag string `header:"ETag"`
-	Body *Contact
-}
-
-func versionedContact(c *Contact, err error) (*oneContact, error) {
-	if err != nil {
-		return nil, err
-	}
-	return &oneContact{ETag: httpx.ETag(c.Version), Body: c}, nil
-}
-
 type listInput struct {
 	Q           string `query:"q" maxLength:"100" doc:"Matches name, phone, email or website."`
 	OwnerID     string `query:"owner_id" format:"uuid"`
@@ -107,36 +66,36 @@ func registerCustomers(api huma.API, s *Service) {
 		Description: "Refused with 409 and the matches when a customer or lead of the tenant has the same phone, " +
 			"email or company name (after normalization), unless allow_duplicate is true.",
 		Responses: lead.DuplicateResponses(api),
-	}, write, func(ctx context.Context, in *struct{ Body CustomerInput }) (*one, error) {
+	}, write, func(ctx context.Context, in *struct{ Body CustomerInput }) (*httpx.One[Customer], error) {
 		c, err := s.Create(ctx, in.Body)
 		if dup := (*lead.DuplicatesError)(nil); errors.As(err, &dup) {
 			return nil, lead.NewDuplicateProblem(dup, customerField("body."))
 		}
-		return versioned(c, err)
+		return httpx.Answer(c, err)
 	})
 	httpx.Register(api, huma.Operation{OperationID: "get-customer", Method: http.MethodGet, Path: "/api/v1/customers/{id}",
 		Tags: []string{"customers"}, Summary: "Get a customer"}, read,
-		func(ctx context.Context, in *idPath) (*one, error) {
-			return versioned(s.Get(ctx, in.ID))
+		func(ctx context.Context, in *httpx.IDPath) (*httpx.One[Customer], error) {
+			return httpx.Answer(s.Get(ctx, in.ID))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "update-customer", Method: http.MethodPatch, Path: "/api/v1/customers/{id}",
 		Tags: []string{"customers"}, Summary: "Change a customer or hand it over", Errors: []int{412}}, write,
 		func(ctx context.Context, in *struct {
-			IDMatch
+			httpx.IDMatch
 			Body CustomerPatch
-		}) (*one, error) {
+		}) (*httpx.One[Customer], error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err
 			}
-			return versioned(s.Update(ctx, in.ID, v, in.Body))
+			return httpx.Answer(s.Update(ctx, in.ID, v, in.Body))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "delete-customer", Method: http.MethodDelete, Path: "/api/v1/customers/{id}",
 		Tags: []string{"customers"}, Summary: "Delete a customer and its contacts", DefaultStatus: http.StatusNoContent,
 		Errors: []int{409, 412},
 		Description: "Takes If-Match like an update. The contacts go with the customer, each with its own audit entry. " +
 			"A customer a lead was converted into is kept: 409."}, write,
-		func(ctx context.Context, in *IDMatch) (*struct{}, error) {
+		func(ctx context.Context, in *httpx.IDMatch) (*struct{}, error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err
@@ -173,32 +132,32 @@ func registerContacts(api huma.API, s *Service) {
 		})
 	httpx.Register(api, huma.Operation{OperationID: "create-contact", Method: http.MethodPost, Path: "/api/v1/contacts",
 		Tags: []string{"contacts"}, Summary: "Add a contact to a customer", DefaultStatus: http.StatusCreated}, write,
-		func(ctx context.Context, in *struct{ Body ContactInput }) (*oneContact, error) {
-			return versionedContact(s.CreateContact(ctx, in.Body))
+		func(ctx context.Context, in *struct{ Body ContactInput }) (*httpx.One[Contact], error) {
+			return httpx.Answer(s.CreateContact(ctx, in.Body))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "get-contact", Method: http.MethodGet, Path: "/api/v1/contacts/{id}",
 		Tags: []string{"contacts"}, Summary: "Get a contact"}, read,
 		func(ctx context.Context, in *struct {
 			ID string `path:"id" format:"uuid" doc:"Contact id."`
-		}) (*oneContact, error) {
-			return versionedContact(s.GetContact(ctx, in.ID))
+		}) (*httpx.One[Contact], error) {
+			return httpx.Answer(s.GetContact(ctx, in.ID))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "update-contact", Method: http.MethodPatch, Path: "/api/v1/contacts/{id}",
 		Tags: []string{"contacts"}, Summary: "Change a contact", Errors: []int{412}}, write,
 		func(ctx context.Context, in *struct {
-			ContactIDMatch
+			httpx.IDMatch
 			Body ContactPatch
-		}) (*oneContact, error) {
+		}) (*httpx.One[Contact], error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err
 			}
-			return versionedContact(s.UpdateContact(ctx, in.ID, v, in.Body))
+			return httpx.Answer(s.UpdateContact(ctx, in.ID, v, in.Body))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "delete-contact", Method: http.MethodDelete, Path: "/api/v1/contacts/{id}",
 		Tags: []string{"contacts"}, Summary: "Delete a contact", DefaultStatus: http.StatusNoContent, Errors: []int{409, 412},
 		Description: "Takes If-Match like an update. A contact a lead was converted into is kept: 409."}, write,
-		func(ctx context.Context, in *ContactIDMatch) (*struct{}, error) {
+		func(ctx context.Context, in *httpx.IDMatch) (*struct{}, error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err

@@ -83,3 +83,9 @@ type Contact struct {
 func (c *Contact) setKeys() {
 	c.PhoneKey, c.EmailKey = lead.PhoneKey(c.Phone), lead.EmailKey(c.Email)
 }
+
+// CurrentVersion is the record's version, sent as its ETag.
+func (r *Customer) CurrentVersion() int64 { return r.Version }
+
+// CurrentVersion is the record's version, sent as its ETag.
+func (r *Contact) CurrentVersion() int64 { return r.Version }

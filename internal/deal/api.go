@@ -11,43 +11,6 @@ import (
 	"github.com/rudder-crm/rudder/internal/platform/httpx"
 )
 
-// OpportunityIDMatch is the path id and If-Match header of an opportunity
-// write (exported so huma sees the fields of the embedded struct).
-type OpportunityIDMatch struct {
-	ID      string `path:"id" format:"uuid" doc:"Opportunity id."`
-	IfMatch string `header:"If-Match" required:"true" doc:"The opportunity's version as an ETag, from its last read."`
-}
-
-// PipelineIDMatch is OpportunityIDMatch for pipelines.
-type PipelineIDMatch struct {
-	ID      string `path:"id" format:"uuid" doc:"Pipeline id."`
-	IfMatch string `header:"If-Match" required:"true" doc:"The pipeline's version as an ETag, from its last read."`
-}
-
-type oneOpportunity struct {
-	ETag string `header:"ETag"`
-	Body *Opportunity
-}
-
-func versioned(o *Opportunity, err error) (*oneOpportunity, error) {
-	if err != nil {
-		return nil, err
-	}
-	return &oneOpportunity{ETag: httpx.ETag(o.Version), Body: o}, nil
-}
-
-type onePipeline struct {
-	ETag string `header:"ETag"`
-	Body *Pipeline
-}
-
-func versionedPipeline(p *Pipeline, err error) (*onePipeline, error) {
-	if err != nil {
-		return nil, err
-	}
-	return &onePipeline{ETag: httpx.ETag(p.Version), Body: p}, nil
-}
-
 type opportunityListInput struct {
 	Q                string `query:"q" maxLength:"100" doc:"Matches the opportunity's or the customer's name."`
 	PipelineID       string `query:"pipeline_id" format:"uuid"`
@@ -91,32 +54,32 @@ func registerPipelines(api huma.API, s *Service) {
 	httpx.Register(api, huma.Operation{OperationID: "create-pipeline", Method: http.MethodPost, Path: "/api/v1/pipelines",
 		Tags: []string{"pipelines"}, Summary: "Create a pipeline with its stages", DefaultStatus: http.StatusCreated,
 		Errors: []int{409}}, manage,
-		func(ctx context.Context, in *struct{ Body PipelineInput }) (*onePipeline, error) {
-			return versionedPipeline(s.CreatePipeline(ctx, in.Body))
+		func(ctx context.Context, in *struct{ Body PipelineInput }) (*httpx.One[Pipeline], error) {
+			return httpx.Answer(s.CreatePipeline(ctx, in.Body))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "get-pipeline", Method: http.MethodGet, Path: "/api/v1/pipelines/{id}",
 		Tags: []string{"pipelines"}, Summary: "Get a pipeline with its stages"}, read,
 		func(ctx context.Context, in *struct {
 			ID string `path:"id" format:"uuid" doc:"Pipeline id."`
-		}) (*onePipeline, error) {
-			return versionedPipeline(s.Pipeline(ctx, in.ID))
+		}) (*httpx.One[Pipeline], error) {
+			return httpx.Answer(s.Pipeline(ctx, in.ID))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "update-pipeline", Method: http.MethodPatch, Path: "/api/v1/pipelines/{id}",
 		Tags: []string{"pipelines"}, Summary: "Rename a pipeline, make it the default or change its stages", Errors: []int{409, 412}}, manage,
 		func(ctx context.Context, in *struct {
-			PipelineIDMatch
+			httpx.IDMatch
 			Body PipelinePatch
-		}) (*onePipeline, error) {
+		}) (*httpx.One[Pipeline], error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err
 			}
-			return versionedPipeline(s.UpdatePipeline(ctx, in.ID, v, in.Body))
+			return httpx.Answer(s.UpdatePipeline(ctx, in.ID, v, in.Body))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "delete-pipeline", Method: http.MethodDelete, Path: "/api/v1/pipelines/{id}",
 		Tags: []string{"pipelines"}, Summary: "Delete a pipeline no opportunity uses", DefaultStatus: http.StatusNoContent,
 		Errors: []int{409, 412}, Description: "Takes If-Match. The default pipeline and pipelines with opportunities are kept: 409."}, manage,
-		func(ctx context.Context, in *PipelineIDMatch) (*struct{}, error) {
+		func(ctx context.Context, in *httpx.IDMatch) (*struct{}, error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err
@@ -147,32 +110,32 @@ func registerOpportunities(api huma.API, s *Service) {
 		})
 	httpx.Register(api, huma.Operation{OperationID: "create-opportunity", Method: http.MethodPost, Path: "/api/v1/opportunities",
 		Tags: []string{"opportunities"}, Summary: "Create an opportunity", DefaultStatus: http.StatusCreated}, write,
-		func(ctx context.Context, in *struct{ Body OpportunityInput }) (*oneOpportunity, error) {
-			return versioned(s.Create(ctx, in.Body))
+		func(ctx context.Context, in *struct{ Body OpportunityInput }) (*httpx.One[Opportunity], error) {
+			return httpx.Answer(s.Create(ctx, in.Body))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "get-opportunity", Method: http.MethodGet, Path: "/api/v1/opportunities/{id}",
 		Tags: []string{"opportunities"}, Summary: "Get an opportunity"}, read,
 		func(ctx context.Context, in *struct {
 			ID string `path:"id" format:"uuid" doc:"Opportunity id."`
-		}) (*oneOpportunity, error) {
-			return versioned(s.Get(ctx, in.ID))
+		}) (*httpx.One[Opportunity], error) {
+			return httpx.Answer(s.Get(ctx, in.ID))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "update-opportunity", Method: http.MethodPatch, Path: "/api/v1/opportunities/{id}",
 		Tags: []string{"opportunities"}, Summary: "Change an opportunity (not its stage)", Errors: []int{412}}, write,
 		func(ctx context.Context, in *struct {
-			OpportunityIDMatch
+			httpx.IDMatch
 			Body OpportunityPatch
-		}) (*oneOpportunity, error) {
+		}) (*httpx.One[Opportunity], error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err
 			}
-			return versioned(s.Update(ctx, in.ID, v, in.Body))
+			return httpx.Answer(s.Update(ctx, in.ID, v, in.Body))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "delete-opportunity", Method: http.MethodDelete, Path: "/api/v1/opportunities/{id}",
 		Tags: []string{"opportunities"}, Summary: "Delete an opportunity", DefaultStatus: http.StatusNoContent, Errors: []int{412},
 		Description: "Takes If-Match. Its contacts, tasks and stage history go with it."}, write,
-		func(ctx context.Context, in *OpportunityIDMatch) (*struct{}, error) {
+		func(ctx context.Context, in *httpx.IDMatch) (*struct{}, error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err
@@ -186,9 +149,9 @@ func registerOpportunities(api huma.API, s *Service) {
 			"stage skipped over) is open; errors[] names each. Backward moves and losing are always allowed; a lost stage " +
 			"needs loss_reason (or an existing win_loss_reason). Won sets forecast_category closed, lost omitted."}, write,
 		func(ctx context.Context, in *struct {
-			OpportunityIDMatch
+			httpx.IDMatch
 			Body StageMoveInput
-		}) (*oneOpportunity, error) {
+		}) (*httpx.One[Opportunity], error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err
@@ -197,7 +160,7 @@ func registerOpportunities(api huma.API, s *Service) {
 			if ge := (*GateError)(nil); errors.As(err, &ge) {
 				return nil, gateProblem(ge)
 			}
-			return versioned(o, err)
+			return httpx.Answer(o, err)
 		})
 	httpx.Register(api, huma.Operation{OperationID: "list-opportunity-tasks", Method: http.MethodGet,
 		Path: "/api/v1/opportunities/{id}/tasks", Tags: []string{"opportunities"}, Summary: "The required tasks of an opportunity's stages"}, read,

@@ -181,3 +181,9 @@ func rotsAt(kind string, rotDays int, entered time.Time, lastActivity *time.Time
 	t := base.Add(time.Duration(rotDays) * 24 * time.Hour).UTC()
 	return &t
 }
+
+// CurrentVersion is the record's version, sent as its ETag.
+func (r *Opportunity) CurrentVersion() int64 { return r.Version }
+
+// CurrentVersion is the record's version, sent as its ETag.
+func (r *Pipeline) CurrentVersion() int64 { return r.Version }

@@ -46,29 +46,6 @@ func DuplicateResponses(api huma.API) map[string]*huma.Response {
 			Schema: registry.Schema(reflect.TypeFor[DuplicateProblem](), true, "DuplicateProblem")}}}}
 }
 
-type idPath struct {
-	ID string `path:"id" format:"uuid" doc:"Lead id."`
-}
-
-// IDMatch is the path id and If-Match header of an update or delete
-// (exported so huma sees the fields of the embedded struct).
-type IDMatch struct {
-	ID      string `path:"id" format:"uuid" doc:"Lead id."`
-	IfMatch string `header:"If-Match" required:"true" doc:"The lead's version as an ETag, from its last read."`
-}
-
-type one struct {
-	ETag string `header:"ETag"`
-	Body *Lead
-}
-
-func versioned(l *Lead, err error) (*one, error) {
-	if err != nil {
-		return nil, err
-	}
-	return &one{ETag: httpx.ETag(l.Version), Body: l}, nil
-}
-
 type listInput struct {
 	Q            string    `query:"q" maxLength:"100" doc:"Matches contact name, company, phone or email."`
 	Status       string    `query:"status" enum:"new,contacted,qualified,converted,disqualified"`
@@ -116,34 +93,34 @@ func Register(api huma.API, s *Service) {
 			"email or company (after normalization; a customer also by its contacts' phone and email), unless " +
 			"allow_duplicate is true.",
 		Responses: DuplicateResponses(api),
-	}, write, func(ctx context.Context, in *struct{ Body Input }) (*one, error) {
+	}, write, func(ctx context.Context, in *struct{ Body Input }) (*httpx.One[Lead], error) {
 		l, err := s.Create(ctx, in.Body)
 		if dup := (*DuplicatesError)(nil); errors.As(err, &dup) {
 			return nil, NewDuplicateProblem(dup, func(key string) string { return "body." + key })
 		}
-		return versioned(l, err)
+		return httpx.Answer(l, err)
 	})
 	httpx.Register(api, huma.Operation{OperationID: "get-lead", Method: http.MethodGet, Path: "/api/v1/leads/{id}",
 		Tags: []string{"leads"}, Summary: "Get a lead"}, read,
-		func(ctx context.Context, in *idPath) (*one, error) {
-			return versioned(s.Get(ctx, in.ID))
+		func(ctx context.Context, in *httpx.IDPath) (*httpx.One[Lead], error) {
+			return httpx.Answer(s.Get(ctx, in.ID))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "update-lead", Method: http.MethodPatch, Path: "/api/v1/leads/{id}",
 		Tags: []string{"leads"}, Summary: "Change a lead, move its status or reassign it", Errors: []int{412}}, write,
 		func(ctx context.Context, in *struct {
-			IDMatch
+			httpx.IDMatch
 			Body Patch
-		}) (*one, error) {
+		}) (*httpx.One[Lead], error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err
 			}
-			return versioned(s.Update(ctx, in.ID, v, in.Body))
+			return httpx.Answer(s.Update(ctx, in.ID, v, in.Body))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "delete-lead", Method: http.MethodDelete, Path: "/api/v1/leads/{id}",
 		Tags: []string{"leads"}, Summary: "Delete a lead", DefaultStatus: http.StatusNoContent, Errors: []int{412},
 		Description: "Takes If-Match like an update: a lead is deleted only as the caller last saw it."}, write,
-		func(ctx context.Context, in *IDMatch) (*struct{}, error) {
+		func(ctx context.Context, in *httpx.IDMatch) (*struct{}, error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err

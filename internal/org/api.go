@@ -19,33 +19,6 @@ type Options struct {
 	Session session.Options
 }
 
-type idPath struct {
-	ID string `path:"id" format:"uuid" doc:"Record id."`
-}
-
-// IDMatch is the path id and If-Match header of an update (exported so
-// huma sees the fields of the embedded struct).
-type IDMatch struct {
-	ID      string `path:"id" format:"uuid" doc:"Record id."`
-	IfMatch string `header:"If-Match" required:"true" doc:"The record's version as an ETag, from its last read."`
-}
-
-type one[T any] struct {
-	ETag string `header:"ETag"`
-	Body *T
-}
-
-// versioned answers one record with its version as the ETag.
-func versioned[T any, PT interface {
-	*T
-	CurrentVersion() int64
-}](v PT, err error) (*one[T], error) {
-	if err != nil {
-		return nil, err
-	}
-	return &one[T]{ETag: httpx.ETag(v.CurrentVersion()), Body: (*T)(v)}, nil
-}
-
 // Register mounts the org routes.
 func Register(api huma.API, s *Service, o Options) {
 	registerSignup(api, s, o)
@@ -102,28 +75,28 @@ func registerUsers(api huma.API, s *Service) {
 		})
 	httpx.Register(api, huma.Operation{OperationID: "create-user", Method: http.MethodPost, Path: "/api/v1/users",
 		Tags: []string{"users"}, Summary: "Create a user", DefaultStatus: http.StatusCreated}, write,
-		func(ctx context.Context, in *struct{ Body UserInput }) (*one[User], error) {
+		func(ctx context.Context, in *struct{ Body UserInput }) (*httpx.One[User], error) {
 			u, err := s.CreateUser(ctx, in.Body)
-			return versioned(u, err)
+			return httpx.Answer(u, err)
 		})
 	httpx.Register(api, huma.Operation{OperationID: "get-user", Method: http.MethodGet, Path: "/api/v1/users/{id}",
 		Tags: []string{"users"}, Summary: "Get a user"}, read,
-		func(ctx context.Context, in *idPath) (*one[User], error) {
+		func(ctx context.Context, in *httpx.IDPath) (*httpx.One[User], error) {
 			u, err := s.GetUser(ctx, in.ID)
-			return versioned(u, err)
+			return httpx.Answer(u, err)
 		})
 	httpx.Register(api, huma.Operation{OperationID: "update-user", Method: http.MethodPatch, Path: "/api/v1/users/{id}",
 		Tags: []string{"users"}, Summary: "Change, disable or re-enable a user", Errors: []int{409, 412}}, write,
 		func(ctx context.Context, in *struct {
-			IDMatch
+			httpx.IDMatch
 			Body UserPatch
-		}) (*one[User], error) {
+		}) (*httpx.One[User], error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err
 			}
 			u, err := s.UpdateUser(ctx, in.ID, v, in.Body)
-			return versioned(u, err)
+			return httpx.Answer(u, err)
 		})
 	audit.RegisterHistory(api, s.DB, "users", "user", read, func(ctx context.Context, id string) error {
 		_, err := s.GetUser(ctx, id)
@@ -158,32 +131,32 @@ func registerDepartments(api huma.API, s *Service) {
 		})
 	httpx.Register(api, huma.Operation{OperationID: "create-department", Method: http.MethodPost, Path: "/api/v1/departments",
 		Tags: []string{"departments"}, Summary: "Create a department", DefaultStatus: http.StatusCreated}, write,
-		func(ctx context.Context, in *struct{ Body DepartmentInput }) (*one[Department], error) {
+		func(ctx context.Context, in *struct{ Body DepartmentInput }) (*httpx.One[Department], error) {
 			d, err := s.CreateDepartment(ctx, in.Body)
-			return versioned(d, err)
+			return httpx.Answer(d, err)
 		})
 	httpx.Register(api, huma.Operation{OperationID: "get-department", Method: http.MethodGet, Path: "/api/v1/departments/{id}",
 		Tags: []string{"departments"}, Summary: "Get a department"}, read,
-		func(ctx context.Context, in *idPath) (*one[Department], error) {
+		func(ctx context.Context, in *httpx.IDPath) (*httpx.One[Department], error) {
 			d, err := s.GetDepartment(ctx, in.ID)
-			return versioned(d, err)
+			return httpx.Answer(d, err)
 		})
 	httpx.Register(api, huma.Operation{OperationID: "update-department", Method: http.MethodPatch, Path: "/api/v1/departments/{id}",
 		Tags: []string{"departments"}, Summary: "Rename, move or set the manager of a department", Errors: []int{409, 412}}, write,
 		func(ctx context.Context, in *struct {
-			IDMatch
+			httpx.IDMatch
 			Body DepartmentPatch
-		}) (*one[Department], error) {
+		}) (*httpx.One[Department], error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err
 			}
 			d, err := s.UpdateDepartment(ctx, in.ID, v, in.Body)
-			return versioned(d, err)
+			return httpx.Answer(d, err)
 		})
 	httpx.Register(api, huma.Operation{OperationID: "delete-department", Method: http.MethodDelete, Path: "/api/v1/departments/{id}",
 		Tags: []string{"departments"}, Summary: "Delete an empty department", DefaultStatus: http.StatusNoContent, Errors: []int{409}}, write,
-		func(ctx context.Context, in *idPath) (*struct{}, error) {
+		func(ctx context.Context, in *httpx.IDPath) (*struct{}, error) {
 			return nil, s.DeleteDepartment(ctx, in.ID)
 		})
 	audit.RegisterHistory(api, s.DB, "departments", "department", read, func(ctx context.Context, id string) error {
@@ -211,32 +184,32 @@ func registerRoles(api huma.API, s *Service) {
 		})
 	httpx.Register(api, huma.Operation{OperationID: "create-role", Method: http.MethodPost, Path: "/api/v1/roles",
 		Tags: []string{"roles"}, Summary: "Create a custom role", DefaultStatus: http.StatusCreated}, write,
-		func(ctx context.Context, in *struct{ Body RoleInput }) (*one[Role], error) {
+		func(ctx context.Context, in *struct{ Body RoleInput }) (*httpx.One[Role], error) {
 			r, err := s.CreateRole(ctx, in.Body)
-			return versioned(r, err)
+			return httpx.Answer(r, err)
 		})
 	httpx.Register(api, huma.Operation{OperationID: "get-role", Method: http.MethodGet, Path: "/api/v1/roles/{id}",
 		Tags: []string{"roles"}, Summary: "Get a role"}, read,
-		func(ctx context.Context, in *idPath) (*one[Role], error) {
+		func(ctx context.Context, in *httpx.IDPath) (*httpx.One[Role], error) {
 			r, err := s.GetRole(ctx, in.ID)
-			return versioned(r, err)
+			return httpx.Answer(r, err)
 		})
 	httpx.Register(api, huma.Operation{OperationID: "update-role", Method: http.MethodPatch, Path: "/api/v1/roles/{id}",
 		Tags: []string{"roles"}, Summary: "Change a custom role", Errors: []int{409, 412}}, write,
 		func(ctx context.Context, in *struct {
-			IDMatch
+			httpx.IDMatch
 			Body RolePatch
-		}) (*one[Role], error) {
+		}) (*httpx.One[Role], error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err
 			}
 			r, err := s.UpdateRole(ctx, in.ID, v, in.Body)
-			return versioned(r, err)
+			return httpx.Answer(r, err)
 		})
 	httpx.Register(api, huma.Operation{OperationID: "delete-role", Method: http.MethodDelete, Path: "/api/v1/roles/{id}",
 		Tags: []string{"roles"}, Summary: "Delete a custom role nobody holds", DefaultStatus: http.StatusNoContent, Errors: []int{409}}, write,
-		func(ctx context.Context, in *idPath) (*struct{}, error) {
+		func(ctx context.Context, in *httpx.IDPath) (*struct{}, error) {
 			return nil, s.DeleteRole(ctx, in.ID)
 		})
 	audit.RegisterHistory(api, s.DB, "roles", "role", read, func(ctx context.Context, id string) error {

@@ -10,29 +10,6 @@ import (
 	"github.com/rudder-crm/rudder/internal/platform/httpx"
 )
 
-type idPath struct {
-	ID string `path:"id" format:"uuid" doc:"Pool id."`
-}
-
-// IDMatch is the path id and If-Match header of an update or delete
-// (exported so huma sees the fields of the embedded struct).
-type IDMatch struct {
-	ID      string `path:"id" format:"uuid" doc:"Pool id."`
-	IfMatch string `header:"If-Match" required:"true" doc:"The pool's version as an ETag, from its last read."`
-}
-
-type one struct {
-	ETag string `header:"ETag"`
-	Body *Pool
-}
-
-func versioned(p *Pool, err error) (*one, error) {
-	if err != nil {
-		return nil, err
-	}
-	return &one{ETag: httpx.ETag(p.Version), Body: p}, nil
-}
-
 type leadPath struct {
 	ID string `path:"id" format:"uuid" doc:"Lead id."`
 }
@@ -52,29 +29,29 @@ func Register(api huma.API, s *Service) {
 	httpx.Register(api, huma.Operation{OperationID: "create-pool", Method: http.MethodPost, Path: "/api/v1/pools",
 		Tags: []string{"pools"}, Summary: "Create a pool for a department in my data scope", DefaultStatus: http.StatusCreated,
 		Errors: []int{409}}, manage,
-		func(ctx context.Context, in *struct{ Body PoolInput }) (*one, error) {
-			return versioned(s.Create(ctx, in.Body))
+		func(ctx context.Context, in *struct{ Body PoolInput }) (*httpx.One[Pool], error) {
+			return httpx.Answer(s.Create(ctx, in.Body))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "get-pool", Method: http.MethodGet, Path: "/api/v1/pools/{id}",
 		Tags: []string{"pools"}, Summary: "Get a pool"}, read,
-		func(ctx context.Context, in *idPath) (*one, error) {
-			return versioned(s.Get(ctx, in.ID))
+		func(ctx context.Context, in *httpx.IDPath) (*httpx.One[Pool], error) {
+			return httpx.Answer(s.Get(ctx, in.ID))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "update-pool", Method: http.MethodPatch, Path: "/api/v1/pools/{id}",
 		Tags: []string{"pools"}, Summary: "Change a pool's rules or members", Errors: []int{409, 412}}, manage,
 		func(ctx context.Context, in *struct {
-			IDMatch
+			httpx.IDMatch
 			Body PoolPatch
-		}) (*one, error) {
+		}) (*httpx.One[Pool], error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err
 			}
-			return versioned(s.Update(ctx, in.ID, v, in.Body))
+			return httpx.Answer(s.Update(ctx, in.ID, v, in.Body))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "delete-pool", Method: http.MethodDelete, Path: "/api/v1/pools/{id}",
 		Tags: []string{"pools"}, Summary: "Delete an empty pool", DefaultStatus: http.StatusNoContent, Errors: []int{409, 412}}, manage,
-		func(ctx context.Context, in *IDMatch) (*struct{}, error) {
+		func(ctx context.Context, in *httpx.IDMatch) (*struct{}, error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err

@@ -10,29 +10,6 @@ import (
 	"github.com/rudder-crm/rudder/internal/platform/httpx"
 )
 
-type idPath struct {
-	ID string `path:"id" format:"uuid" doc:"Region id."`
-}
-
-// IDMatch is the path id and If-Match header of an update or delete
-// (exported so huma sees the fields of the embedded struct).
-type IDMatch struct {
-	ID      string `path:"id" format:"uuid" doc:"Region id."`
-	IfMatch string `header:"If-Match" required:"true" doc:"The region's version as an ETag, from its last read."`
-}
-
-type one struct {
-	ETag string `header:"ETag"`
-	Body *Region
-}
-
-func versioned(r *Region, err error) (*one, error) {
-	if err != nil {
-		return nil, err
-	}
-	return &one{ETag: httpx.ETag(r.Version), Body: r}, nil
-}
-
 // Register mounts the region routes. Reading the tree needs only a
 // signed-in caller (every lead and customer form picks from it).
 func Register(api huma.API, s *Service) {
@@ -62,30 +39,30 @@ func Register(api huma.API, s *Service) {
 		})
 	httpx.Register(api, huma.Operation{OperationID: "create-region", Method: http.MethodPost, Path: "/api/v1/regions",
 		Tags: []string{"regions"}, Summary: "Create a region", DefaultStatus: http.StatusCreated, Errors: []int{409}}, write,
-		func(ctx context.Context, in *struct{ Body RegionInput }) (*one, error) {
-			return versioned(s.Create(ctx, in.Body))
+		func(ctx context.Context, in *struct{ Body RegionInput }) (*httpx.One[Region], error) {
+			return httpx.Answer(s.Create(ctx, in.Body))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "get-region", Method: http.MethodGet, Path: "/api/v1/regions/{id}",
 		Tags: []string{"regions"}, Summary: "Get a region"}, read,
-		func(ctx context.Context, in *idPath) (*one, error) {
-			return versioned(s.Get(ctx, in.ID))
+		func(ctx context.Context, in *httpx.IDPath) (*httpx.One[Region], error) {
+			return httpx.Answer(s.Get(ctx, in.ID))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "update-region", Method: http.MethodPatch, Path: "/api/v1/regions/{id}",
 		Tags: []string{"regions"}, Summary: "Rename or move a region", Errors: []int{409, 412}}, write,
 		func(ctx context.Context, in *struct {
-			IDMatch
+			httpx.IDMatch
 			Body RegionPatch
-		}) (*one, error) {
+		}) (*httpx.One[Region], error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err
 			}
-			return versioned(s.Update(ctx, in.ID, v, in.Body))
+			return httpx.Answer(s.Update(ctx, in.ID, v, in.Body))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "delete-region", Method: http.MethodDelete, Path: "/api/v1/regions/{id}",
 		Tags: []string{"regions"}, Summary: "Delete a region without sub-regions", DefaultStatus: http.StatusNoContent,
 		Errors: []int{409, 412}}, write,
-		func(ctx context.Context, in *IDMatch) (*struct{}, error) {
+		func(ctx context.Context, in *httpx.IDMatch) (*struct{}, error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {
 				return nil, err
