@@ -11,6 +11,7 @@ import (
 	"github.com/rudder-crm/rudder/internal/auth"
 	"github.com/rudder-crm/rudder/internal/deal"
 	"github.com/rudder-crm/rudder/internal/lead"
+	"github.com/rudder-crm/rudder/internal/org"
 	"github.com/rudder-crm/rudder/internal/platform/apperr"
 	"github.com/rudder-crm/rudder/internal/platform/db"
 	"github.com/rudder-crm/rudder/internal/platform/ids"
@@ -114,21 +115,8 @@ func (s *Service) subject(ctx context.Context, typ, id string) (owner, dept *str
 // owner resolves who does an activity: the caller when id is absent or the
 // caller, else an active user in the caller's data scope.
 func (s *Service) owner(ctx context.Context, id *string) (string, error) {
-	p := auth.From(ctx)
-	if id == nil || *id == p.UserID {
-		return p.UserID, nil
-	}
-	scope, args := p.ScopeSQL("u.tenant_id", "u.id", "u.department_id")
-	var rows []string
-	err := s.DB.R(ctx).NewSelect().TableExpr("users AS u").Column("u.id").
-		Where("u.id = ? AND u.status = 'active'", *id).Where(scope, args...).Scan(ctx, &rows)
-	if err != nil {
-		return "", err
-	}
-	if len(rows) == 0 {
-		return "", apperr.Invalid("body.owner_id", "no active user of that id in your data scope")
-	}
-	return rows[0], nil
+	uid, _, err := org.ResolveOwner(ctx, s.DB, id)
+	return uid, err
 }
 
 // Create records an activity. A done call, visit, meeting or email is a

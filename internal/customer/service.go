@@ -10,6 +10,7 @@ import (
 	"github.com/rudder-crm/rudder/internal/audit"
 	"github.com/rudder-crm/rudder/internal/auth"
 	"github.com/rudder-crm/rudder/internal/lead"
+	"github.com/rudder-crm/rudder/internal/org"
 	"github.com/rudder-crm/rudder/internal/platform/apperr"
 	"github.com/rudder-crm/rudder/internal/platform/db"
 	"github.com/rudder-crm/rudder/internal/platform/ids"
@@ -126,24 +127,8 @@ func (s *Service) create(ctx context.Context, in CustomerInput, o lead.MatchOpti
 // scope is themself, so only managers and up hand customers to others).
 // The department is the owner's, so the department scope follows the owner.
 func (s *Service) owner(ctx context.Context, id *string) (*string, *string, error) {
-	p := auth.From(ctx)
-	if id == nil || *id == p.UserID {
-		return &p.UserID, emptyToNil(p.DepartmentID), nil
-	}
-	scope, args := p.ScopeSQL("u.tenant_id", "u.id", "u.department_id")
-	var rows []struct {
-		ID           string  `bun:"id"`
-		DepartmentID *string `bun:"department_id"`
-	}
-	err := s.DB.R(ctx).NewSelect().TableExpr("users AS u").Column("u.id", "u.department_id").
-		Where("u.id = ? AND u.status = 'active'", *id).Where(scope, args...).Scan(ctx, &rows)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(rows) == 0 {
-		return nil, nil, apperr.Invalid("body.owner_id", "no active user of that id in your data scope")
-	}
-	return &rows[0].ID, rows[0].DepartmentID, nil
+	uid, dept, err := org.ResolveOwner(ctx, s.DB, id)
+	return &uid, dept, err
 }
 
 // Update applies a patch to a customer at the caller's version. A new

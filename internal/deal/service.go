@@ -11,6 +11,7 @@ import (
 
 	"github.com/rudder-crm/rudder/internal/audit"
 	"github.com/rudder-crm/rudder/internal/auth"
+	"github.com/rudder-crm/rudder/internal/org"
 	"github.com/rudder-crm/rudder/internal/platform/apperr"
 	"github.com/rudder-crm/rudder/internal/platform/db"
 	"github.com/rudder-crm/rudder/internal/platform/ids"
@@ -273,29 +274,8 @@ func (s *Service) enter(ctx context.Context, tx bun.Tx, o *Opportunity, from *st
 // absent or the caller, else an active user in the caller's data scope.
 // The department is the owner's, so the department scope follows the owner.
 func (s *Service) owner(ctx context.Context, id *string) (*string, *string, error) {
-	p := auth.From(ctx)
-	if id == nil || *id == p.UserID {
-		dept := &p.DepartmentID
-		if p.DepartmentID == "" {
-			dept = nil
-		}
-		uid := p.UserID
-		return &uid, dept, nil
-	}
-	scope, args := p.ScopeSQL("u.tenant_id", "u.id", "u.department_id")
-	var rows []struct {
-		ID           string  `bun:"id"`
-		DepartmentID *string `bun:"department_id"`
-	}
-	err := s.DB.R(ctx).NewSelect().TableExpr("users AS u").Column("u.id", "u.department_id").
-		Where("u.id = ? AND u.status = 'active'", *id).Where(scope, args...).Scan(ctx, &rows)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(rows) == 0 {
-		return nil, nil, apperr.Invalid("body.owner_id", "no active user of that id in your data scope")
-	}
-	return &rows[0].ID, rows[0].DepartmentID, nil
+	uid, dept, err := org.ResolveOwner(ctx, s.DB, id)
+	return &uid, dept, err
 }
 
 // Update applies a patch to an opportunity at the caller's version.

@@ -344,3 +344,30 @@ func emptyToNil(s string) *string {
 	}
 	return &s
 }
+
+// ResolveOwner decides who owns a record being created or handed over: the
+// caller when id is nil or the caller's own id, else an active user of the
+// tenant inside the caller's data scope (a rep's scope is themself, so only
+// managers and up hand records to others). It returns the owner and their
+// department, which the record's department scope follows; anyone else is
+// a 422 naming body.owner_id.
+func ResolveOwner(ctx context.Context, d *db.DB, id *string) (string, *string, error) {
+	p := auth.From(ctx)
+	if id == nil || *id == p.UserID {
+		return p.UserID, emptyToNil(p.DepartmentID), nil
+	}
+	scope, args := p.ScopeSQL("u.tenant_id", "u.id", "u.department_id")
+	var rows []struct {
+		ID           string  `bun:"id"`
+		DepartmentID *string `bun:"department_id"`
+	}
+	err := d.R(ctx).NewSelect().TableExpr("users AS u").Column("u.id", "u.department_id").
+		Where("u.id = ? AND u.status = 'active'", *id).Where(scope, args...).Scan(ctx, &rows)
+	if err != nil {
+		return "", nil, err
+	}
+	if len(rows) == 0 {
+		return "", nil, apperr.Invalid("body.owner_id", "no active user of that id in your data scope")
+	}
+	return rows[0].ID, rows[0].DepartmentID, nil
+}
