@@ -22,6 +22,8 @@ export default defineConfig({
         manualChunks(id) {
           if (!id.includes('node_modules')) return undefined;
           if (/node_modules\/(@ant-design|antd|rc-[^/]+|@rc-component)\//.test(id)) return 'antd';
+          // The funnel's charts load with the funnel page only.
+          if (/node_modules\/(echarts|zrender)\//.test(id)) return 'echarts';
           return 'vendor';
         },
       },

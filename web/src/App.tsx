@@ -9,6 +9,8 @@ import HomePage from './pages/HomePage';
 
 const SignupPage = lazy(() => import('./pages/SignupPage'));
 const LeadsPage = lazy(() => import('./pages/LeadsPage'));
+const BoardPage = lazy(() => import('./pages/BoardPage'));
+const FunnelPage = lazy(() => import('./pages/FunnelPage'));
 const UsersPage = lazy(() => import('./pages/UsersPage'));
 const DepartmentsPage = lazy(() => import('./pages/DepartmentsPage'));
 const RolesPage = lazy(() => import('./pages/RolesPage'));
@@ -41,6 +43,8 @@ export default function App() {
             >
               <Route index element={<HomePage />} />
               <Route path="leads" element={page(<LeadsPage />, 'lead.read')} />
+              <Route path="opportunities/board" element={page(<BoardPage />, 'deal.read')} />
+              <Route path="analytics/funnel" element={page(<FunnelPage />, 'analytics.read')} />
               <Route path="admin/users" element={page(<UsersPage />, 'user.read')} />
               <Route path="admin/departments" element={page(<DepartmentsPage />, 'department.read')} />
               <Route path="admin/roles" element={page(<RolesPage />, 'role.read')} />

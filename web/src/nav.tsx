@@ -1,6 +1,8 @@
 // The navigation: where each page lives, the permission that shows it, and its label.
 import {
   ApartmentOutlined,
+  FunnelPlotOutlined,
+  ProjectOutlined,
   AuditOutlined,
   HomeOutlined,
   KeyOutlined,
@@ -32,6 +34,8 @@ export interface NavItem {
 export const NAV: NavItem[] = [
   { path: '/', label: 'nav.home', icon: <HomeOutlined />, testid: 'nav-home' },
   { path: '/leads', label: 'nav.leads', icon: <ProfileOutlined />, testid: 'nav-leads', permission: 'lead.read', group: 'sales' },
+  { path: '/opportunities/board', label: 'nav.board', icon: <ProjectOutlined />, testid: 'nav-board', permission: 'deal.read', group: 'sales' },
+  { path: '/analytics/funnel', label: 'nav.funnel', icon: <FunnelPlotOutlined />, testid: 'nav-funnel', permission: 'analytics.read', group: 'sales' },
   // Later in the sales group: pools (公海), customers.
   { path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, testid: 'nav-users', permission: 'user.read', group: 'admin' },
   { path: '/admin/departments', label: 'nav.departments', icon: <ApartmentOutlined />, testid: 'nav-departments', permission: 'department.read', group: 'admin' },

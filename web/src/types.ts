@@ -151,3 +151,94 @@ export interface LeadMatch {
   owner_id?: string | null;
   owner_name?: string;
 }
+
+export type StageKind = 'open' | 'won' | 'lost';
+
+export interface PipelineStage {
+  id: string;
+  position: number;
+  name: string;
+  probability: number;
+  kind: StageKind;
+  rot_days: number;
+  required_tasks: string[];
+}
+
+export interface Pipeline {
+  id: string;
+  name: string;
+  is_default: boolean;
+  stages: PipelineStage[];
+  version: number;
+}
+
+/** Money in minor units (分 for CNY) of an ISO 4217 currency. */
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+export interface Opportunity {
+  id: string;
+  pipeline_id: string;
+  stage_id: string;
+  stage_name: string;
+  stage_kind: StageKind;
+  probability: number;
+  customer_id: string;
+  customer_name: string;
+  name: string;
+  amount: Money;
+  weighted_amount: Money;
+  expected_close: string;
+  owner_id?: string | null;
+  owner_name?: string | null;
+  forecast_category: string;
+  win_loss_reason: string;
+  stalled: boolean;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface OpportunityTask {
+  id: string;
+  opportunity_id: string;
+  stage_id: string;
+  stage_name: string;
+  name: string;
+  done_at?: string | null;
+}
+
+export interface Customer {
+  id: string;
+  name: string;
+}
+
+export interface FunnelTotal {
+  currency: string;
+  count: number;
+  amount: number;
+  weighted_amount: number;
+}
+
+export interface FunnelStage {
+  stage_id: string;
+  name: string;
+  position: number;
+  kind: StageKind;
+  probability: number;
+  count: number;
+  totals: FunnelTotal[];
+  entered: number;
+  advanced: number;
+  conversion?: number | null;
+}
+
+export interface Funnel {
+  pipeline_id: string;
+  pipeline_name: string;
+  from?: string;
+  to?: string;
+  stages: FunnelStage[];
+}
