@@ -16,6 +16,7 @@ import (
 
 	"github.com/rudder-crm/rudder/internal/api"
 	"github.com/rudder-crm/rudder/internal/demo"
+	"github.com/rudder-crm/rudder/internal/importer"
 	"github.com/rudder-crm/rudder/internal/jobs"
 	"github.com/rudder-crm/rudder/internal/platform/config"
 	"github.com/rudder-crm/rudder/internal/platform/db"
@@ -123,7 +124,14 @@ func serve(ctx context.Context, cfg config.Config, args []string) error {
 			return err
 		}
 	}
-	srv := api.New(d, api.Options{Version: version, Demo: cfg.Demo, Signup: signup, CookieSecure: cfg.CookieSecure, Logger: log})
+	// Imports left running by an instance that died are marked failed (not resumed).
+	if n, err := importer.FailStale(ctx, d); err != nil {
+		return err
+	} else if n > 0 {
+		log.Warn("imports interrupted by a restart marked failed", "count", n)
+	}
+	srv := api.New(d, api.Options{Version: version, Demo: cfg.Demo, Signup: signup, CookieSecure: cfg.CookieSecure, Logger: log,
+		DataDir: cfg.DataDir})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err

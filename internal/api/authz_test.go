@@ -241,6 +241,15 @@ func fixtures(t *testing.T, e *apitest.Env, admin *apitest.Client) *matrixFixtur
 	fx.visible["pipelines"] = func(c caller) bool { return !c.other }
 	fx.visible["opportunities"] = fx.visible["users"]
 
+	// An import uploaded (not started) by east2.rep1: seen like the users
+	// target. The matrix's {} to /imports/{id}/start maps no column, so an
+	// allowed caller gets 422 and nothing is imported.
+	var imp struct{ Import struct{ ID string } }
+	upload(t, e.Demo("east2.rep1@demo.local"), "matrix.csv", []byte("姓名,手机\n矩阵导入,13700002222\n")).Want(201).JSON(&imp)
+	fx.targets["imports"] = imp.Import.ID
+	fx.idsA = append(fx.idsA, imp.Import.ID)
+	fx.visible["imports"] = fx.visible["users"]
+
 	for _, email := range []string{"admin@demo.local", "director@demo.local", "finance@demo.local", "east1.manager@demo.local",
 		"east1.rep1@demo.local", "viewer@demo.local", "custom@demo.local"} {
 		pw := "rudder-demo"

@@ -1,8 +1,12 @@
 package api_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/rudder-crm/rudder/internal/apitest"
 	"github.com/rudder-crm/rudder/internal/platform/db"
@@ -38,5 +42,75 @@ func BenchmarkMe(b *testing.B) {
 func BenchmarkUsersPage(b *testing.B) {
 	for _, d := range dbtest.Dialects() {
 		b.Run(string(d), func(b *testing.B) { benchGet(b, d, "/api/v1/users?limit=50") })
+	}
+}
+
+// BenchmarkImportLeads imports a generated CSV of 100,000 leads (unique
+// phones and emails, so every row is looked up and created under the skip
+// policy) through the API: upload, then start, then poll until done. The
+// rows/s metric is rows over the time from start to done; upload-rows/s
+// covers the upload (storing, sniffing and counting the file).
+func BenchmarkImportLeads(b *testing.B) {
+	const rows = 100_000
+	for _, d := range dbtest.Dialects() {
+		b.Run(string(d), func(b *testing.B) {
+			e := apitest.Start(b, dbtest.Open(b, d))
+			token := e.Demo("admin@demo.local").Token
+			do := func(method, path string, body []byte, ct string) *httptest.ResponseRecorder {
+				req := httptest.NewRequest(method, path, bytes.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+token)
+				if ct != "" {
+					req.Header.Set("Content-Type", ct)
+				}
+				w := httptest.NewRecorder()
+				e.Server.Handler.ServeHTTP(w, req)
+				return w
+			}
+			var importing, uploading time.Duration
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				var csv bytes.Buffer
+				csv.WriteString("姓名,公司,手机,邮箱,来源,地区,行业\n")
+				for r := 0; r < rows; r++ {
+					n := i*rows + r
+					fmt.Fprintf(&csv, "联系人%d,测试公司%d有限公司,139%08d,user%d@bench.test,展会,华东,制造\n", n, n%5000, n, n)
+				}
+				body, ct := multipartFile(b, "bench.csv", csv.Bytes())
+				t0 := time.Now()
+				w := do("POST", "/api/v1/imports", body, ct)
+				if w.Code != 201 {
+					b.Fatalf("upload: %d %s", w.Code, w.Body)
+				}
+				uploading += time.Since(t0)
+				var up importAnswer
+				if err := json.Unmarshal(w.Body.Bytes(), &up); err != nil {
+					b.Fatal(err)
+				}
+				start, _ := json.Marshal(map[string]any{"mapping": up.SuggestedMapping, "duplicate_policy": "skip"})
+				b.StartTimer()
+				t1 := time.Now()
+				if w := do("POST", "/api/v1/imports/"+up.Import.ID+"/start", start, "application/json"); w.Code != 202 && w.Code != 200 {
+					b.Fatalf("start: %d %s", w.Code, w.Body)
+				}
+				var j importJob
+				for {
+					w := do("GET", "/api/v1/imports/"+up.Import.ID, nil, "")
+					if err := json.Unmarshal(w.Body.Bytes(), &j); err != nil {
+						b.Fatal(err)
+					}
+					if j.Status != "running" {
+						break
+					}
+					time.Sleep(20 * time.Millisecond)
+				}
+				importing += time.Since(t1)
+				if j.Status != "done" || j.CreatedRows != rows {
+					b.Fatalf("import: %+v", j)
+				}
+			}
+			b.ReportMetric(float64(rows*b.N)/importing.Seconds(), "rows/s")
+			b.ReportMetric(float64(rows*b.N)/uploading.Seconds(), "upload-rows/s")
+		})
 	}
 }

@@ -32,6 +32,7 @@ func FuzzRequestDecoding(f *testing.F) {
 		`{"amount":{"amount":12.5,"currency":"cny"},"expected_close":"2030-02-30","need_score":9}`, `{"amount":{"amount":"1"}}`,
 		`{"stage_id":"00000000-0000-7000-8000-000000000000","loss_reason":""}`, `{"stage_id":5}`,
 		`{"name":"流程","stages":[{"name":"a","probability":101,"kind":"won","required_tasks":["",""]}]}`,
+		`{"mapping":{"0":"contact_name","x":"phone"},"duplicate_policy":"update"}`, `{"mapping":{"":""},"duplicate_policy":"nope"}`,
 	}
 	for i, s := range seeds {
 		f.Add(uint8(i), s)
@@ -55,6 +56,7 @@ func FuzzRequestDecoding(f *testing.F) {
 		{"POST", "/api/v1/opportunities"}, {"PATCH", "/api/v1/opportunities/00000000-0000-7000-8000-000000000000"},
 		{"POST", "/api/v1/opportunities/00000000-0000-7000-8000-000000000000/stage"},
 		{"POST", "/api/v1/pipelines"}, {"PATCH", "/api/v1/pipelines/00000000-0000-7000-8000-000000000000"},
+		{"POST", "/api/v1/imports"}, {"POST", "/api/v1/imports/00000000-0000-7000-8000-000000000000/start"},
 	}...)
 	f.Fuzz(func(t *testing.T, which uint8, body string) {
 		tg := targets[int(which)%len(targets)]

@@ -22,9 +22,11 @@ import (
 	"github.com/rudder-crm/rudder/internal/assign"
 	"github.com/rudder-crm/rudder/internal/audit"
 	"github.com/rudder-crm/rudder/internal/auth/session"
+	"github.com/rudder-crm/rudder/internal/blob"
 	"github.com/rudder-crm/rudder/internal/customer"
 	"github.com/rudder-crm/rudder/internal/deal"
 	"github.com/rudder-crm/rudder/internal/demo"
+	"github.com/rudder-crm/rudder/internal/importer"
 	"github.com/rudder-crm/rudder/internal/lead"
 	"github.com/rudder-crm/rudder/internal/org"
 	"github.com/rudder-crm/rudder/internal/platform/db"
@@ -41,6 +43,13 @@ type Options struct {
 	Signup       bool
 	CookieSecure bool
 	Logger       *slog.Logger
+	// DataDir holds uploaded files (<data-dir>/blobs), whatever the
+	// database: with PostgreSQL and several instances it must be a shared
+	// volume. Empty: a directory "data" under the working directory.
+	DataDir string
+	// ImportSyncRows overrides how many rows an import may have to run
+	// within its start request (tests; 0: importer.DefaultSyncRows).
+	ImportSyncRows int
 }
 
 // Server is the assembled HTTP handler with its API description.
@@ -100,6 +109,11 @@ func New(d *db.DB, o Options) *Server {
 	deal.Register(s.API, deals)
 	analytics.Register(s.API, &analytics.Service{DB: d, Deals: deals})
 	activity.Register(s.API, &activity.Service{DB: d, Leads: leads, Deals: deals})
+	dataDir := o.DataDir
+	if dataDir == "" {
+		dataDir = "data"
+	}
+	importer.Register(s.API, &importer.Service{DB: d, Blobs: blob.NewDir(dataDir), Log: o.Logger, SyncRows: o.ImportSyncRows})
 	registerConfig(s.API, o)
 
 	reg := prometheus.NewRegistry()

@@ -40,6 +40,9 @@ func StartWith(t testing.TB, d *db.DB, o api.Options) *Env {
 		t.Fatalf("demo: %v", err)
 	}
 	o.Version = "test"
+	if o.DataDir == "" {
+		o.DataDir = t.TempDir()
+	}
 	o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := api.New(d, o)
 	ts := httptest.NewServer(srv.Handler)

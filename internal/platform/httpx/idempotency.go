@@ -8,7 +8,10 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"mime"
+	"mime/multipart"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -28,6 +31,62 @@ const abandonedAfter = 2 * time.Minute
 
 // MaxBody is the largest request body accepted.
 const MaxBody = 1 << 20
+
+// MaxUploadBody is the largest multipart upload the Idempotency middleware
+// spools for a keyed request (the upload routes set their own, smaller or
+// equal, limits).
+const MaxUploadBody = 51 << 20
+
+func isMultipart(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "multipart/form-data"
+}
+
+// spoolMultipart copies a multipart body to a temporary file while hashing
+// the method, the URI and each part's form name, file name and content. It
+// returns the file, rewound, and the hash; or a status and a message.
+func spoolMultipart(r *http.Request) (*os.File, string, int, string) {
+	_, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	f, err := os.CreateTemp("", "rudder-upload-*")
+	if err != nil {
+		return nil, "", http.StatusServiceUnavailable, "could not store the upload; retry"
+	}
+	fail := func(status int, msg string) (*os.File, string, int, string) {
+		_ = f.Close()
+		_ = os.Remove(f.Name())
+		return nil, "", status, msg
+	}
+	lr := &io.LimitedReader{R: r.Body, N: MaxUploadBody + 1}
+	h := sha256.New()
+	_, _ = io.WriteString(h, r.Method+" "+r.URL.RequestURI()+"\n")
+	mr := multipart.NewReader(io.TeeReader(lr, f), params["boundary"])
+	for {
+		part, err := mr.NextRawPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if lr.N <= 0 {
+				return fail(http.StatusRequestEntityTooLarge, "the upload is larger than 51 MiB")
+			}
+			return fail(http.StatusBadRequest, "the multipart body is malformed: "+err.Error())
+		}
+		_, _ = io.WriteString(h, "\x00part\x00"+part.FormName()+"\x00"+part.FileName()+"\x00")
+		if _, err := io.Copy(h, part); err != nil {
+			if lr.N <= 0 {
+				return fail(http.StatusRequestEntityTooLarge, "the upload is larger than 51 MiB")
+			}
+			return fail(http.StatusBadRequest, "the multipart body is malformed: "+err.Error())
+		}
+	}
+	if _, err := io.Copy(io.Discard, io.TeeReader(lr, f)); err != nil || lr.N <= 0 {
+		return fail(http.StatusRequestEntityTooLarge, "the upload is larger than 51 MiB")
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fail(http.StatusServiceUnavailable, "could not store the upload; retry")
+	}
+	return f, hex.EncodeToString(h.Sum(nil)), 0, ""
+}
 
 // Idempotency replays the first answer to a POST retried with the same
 // Idempotency-Key and body, and refuses the same key with another body (422).
@@ -54,18 +113,33 @@ func Idempotency(d *db.DB, next http.Handler, secretPaths ...string) http.Handle
 			WriteProblem(w, http.StatusBadRequest, "Idempotency-Key must be at most 200 printable characters")
 			return
 		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
-		if err != nil {
-			WriteProblem(w, http.StatusBadRequest, "could not read the request body")
-			return
+		var hash string
+		if isMultipart(r) {
+			// An upload: spooled to a temporary file, and the key bound to
+			// the parts' names and contents (not the random boundary, so a
+			// client's retry of the same file matches).
+			spool, sum, status, msg := spoolMultipart(r)
+			if status != 0 {
+				WriteProblem(w, status, msg)
+				return
+			}
+			defer func() { _ = spool.Close(); _ = os.Remove(spool.Name()) }()
+			r.Body = spool
+			hash = sum
+		} else {
+			body, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
+			if err != nil {
+				WriteProblem(w, http.StatusBadRequest, "could not read the request body")
+				return
+			}
+			if len(body) > MaxBody {
+				WriteProblem(w, http.StatusRequestEntityTooLarge, "request body is larger than 1 MiB")
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.RequestURI()+"\n"), body...))
+			hash = hex.EncodeToString(sum[:])
 		}
-		if len(body) > MaxBody {
-			WriteProblem(w, http.StatusRequestEntityTooLarge, "request body is larger than 1 MiB")
-			return
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.RequestURI()+"\n"), body...))
-		hash := hex.EncodeToString(sum[:])
 		scope := idemScope(r)
 		ctx := r.Context()
 

@@ -1,0 +1,366 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"mime/multipart"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/rudder-crm/rudder/internal/api"
+	"github.com/rudder-crm/rudder/internal/apitest"
+	"github.com/rudder-crm/rudder/internal/platform/db"
+	"github.com/rudder-crm/rudder/internal/platform/dbtest"
+)
+
+// multipartFile builds a multipart body with the file in field "file".
+func multipartFile(t testing.TB, name string, data []byte) ([]byte, string) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = fw.Write(data)
+	_ = mw.Close()
+	return buf.Bytes(), mw.FormDataContentType()
+}
+
+func upload(t testing.TB, c *apitest.Client, name string, data []byte, headers ...string) *apitest.Resp {
+	body, ct := multipartFile(t, name, data)
+	return c.Do("POST", "/api/v1/imports", body, append([]string{"Content-Type", ct}, headers...)...)
+}
+
+type importAnswer struct {
+	Import struct {
+		ID                                                              string
+		Status, Format, Encoding                                        string
+		Columns                                                         []string
+		TotalRows                                                       int `json:"total_rows"`
+		ProcessedRows, CreatedRows, UpdatedRows, SkippedRows, ErrorRows int
+	}
+	Header           []string
+	Preview          [][]string
+	SuggestedMapping map[string]string `json:"suggested_mapping"`
+}
+
+type importJob struct {
+	ID, Status, Failure string
+	TotalRows           int `json:"total_rows"`
+	ProcessedRows       int `json:"processed_rows"`
+	CreatedRows         int `json:"created_rows"`
+	UpdatedRows         int `json:"updated_rows"`
+	SkippedRows         int `json:"skipped_rows"`
+	ErrorRows           int `json:"error_rows"`
+}
+
+func startImport(t testing.TB, c *apitest.Client, id string, body map[string]any) importJob {
+	var j importJob
+	c.Do("POST", "/api/v1/imports/"+id+"/start", body).Want(200).JSON(&j)
+	return j
+}
+
+func xlsxFile(t testing.TB, rows [][]any) []byte {
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func leadCount(t testing.TB, e *apitest.Env, where string, args ...any) int {
+	n, err := e.DB.Read.NewSelect().Table("leads").Where(where, args...).Count(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int(n)
+}
+
+const importCSV = "姓名,公司,手机,邮箱,来源\n" +
+	"导入甲,（上海）导入甲有限公司,13811110001,a@import.test,展会\n" +
+	"导入乙,=HYPERLINK(\"http://evil\"),13811110002,b@import.test,官网\n"
+
+func TestImportFormatsAndEncodings(t *testing.T) {
+	each(t, func(t *testing.T, e *apitest.Env) {
+		rep := e.Demo("east1.rep1@demo.local")
+		gb, err := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(strings.NewReplacer("导入", "国标", "import.test", "gb.test").Replace(importCSV)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files := []struct {
+			name, format, enc, prefix string
+			data                      []byte
+		}{
+			{"utf8.csv", "csv", "utf-8", "导入", []byte(importCSV)},
+			{"bom.csv", "csv", "utf-8", "带签", append([]byte("\xEF\xBB\xBF"), strings.NewReplacer("导入", "带签", "1381111", "1381112", "import.test", "bom.test").Replace(importCSV)...)},
+			{"gb.csv", "csv", "gb18030", "国标", []byte(strings.ReplaceAll(string(gb), "1381111", "1381113"))},
+			{"book.xlsx", "xlsx", "", "表格", xlsxFile(t, [][]any{{"联系人", "公司名称", "电话", "Email"},
+				{"表格甲", "表格公司", 13811140001, "x1@import.test"}, {"表格乙", "", "13811140002", ""}})},
+		}
+		for _, f := range files {
+			var up importAnswer
+			upload(t, rep, f.name, f.data).Want(201).JSON(&up)
+			if up.Import.Format != f.format || up.Import.Encoding != f.enc || up.Import.Status != "uploaded" || up.Import.TotalRows != 2 {
+				t.Fatalf("%s: %+v", f.name, up.Import)
+			}
+			if len(up.Preview) != 2 || !strings.HasPrefix(up.Preview[0][0], f.prefix) {
+				t.Fatalf("%s preview: %q header %q", f.name, up.Preview, up.Header)
+			}
+			if up.SuggestedMapping["0"] != "contact_name" || up.SuggestedMapping["2"] != "phone" || up.SuggestedMapping["3"] != "email" {
+				t.Fatalf("%s suggested mapping: %v (header %q)", f.name, up.SuggestedMapping, up.Header)
+			}
+			// Nothing is imported before start.
+			if n := leadCount(t, e, "contact_name LIKE ?", f.prefix+"%"); n != 0 {
+				t.Fatalf("%s: %d leads before start", f.name, n)
+			}
+			j := startImport(t, rep, up.Import.ID, map[string]any{"mapping": up.SuggestedMapping})
+			if j.Status != "done" || j.CreatedRows != 2 || j.ProcessedRows != 2 || j.ErrorRows != 0 {
+				t.Fatalf("%s: %+v", f.name, j)
+			}
+			if n := leadCount(t, e, "contact_name LIKE ?", f.prefix+"%"); n != 2 {
+				t.Fatalf("%s: %d leads", f.name, n)
+			}
+			// Started once only.
+			rep.Do("POST", "/api/v1/imports/"+up.Import.ID+"/start", map[string]any{"mapping": up.SuggestedMapping}).Want(409)
+		}
+		// The formula-like company is stored as text, as typed; keys and owner are set.
+		var l struct {
+			Company, Phone, Source string
+			OwnerID                string `json:"owner_id"`
+		}
+		var page struct{ Items []map[string]any }
+		rep.Do("GET", "/api/v1/leads?q=导入乙", nil).Want(200).JSON(&page)
+		if len(page.Items) != 1 {
+			t.Fatalf("imported lead not listed: %v", page.Items)
+		}
+		rep.Do("GET", "/api/v1/leads/"+page.Items[0]["id"].(string), nil).Want(200).JSON(&l)
+		me := rep.Do("GET", "/api/v1/me", nil).Want(200).Map()["user"].(map[string]any)["id"]
+		if l.Company != `=HYPERLINK("http://evil")` || l.Source != "官网" || l.OwnerID != me {
+			t.Fatalf("imported lead: %+v", l)
+		}
+		if n := leadCount(t, e, "phone_key = ? AND company_key = ?", "13811110001", "导入甲"); n != 1 {
+			t.Fatalf("dedupe keys not set: %d", n)
+		}
+		// One audit entry per import, not per row.
+		n, err := e.DB.Read.NewSelect().Table("audit_log").Where("object_type = 'import'").Count(context.Background())
+		if err != nil || int(n) != len(files) {
+			t.Fatalf("audit entries: %d %v", n, err)
+		}
+	})
+}
+
+func TestImportRowErrorsAndReport(t *testing.T) {
+	each(t, func(t *testing.T, e *apitest.Env) {
+		rep := e.Demo("east1.rep1@demo.local")
+		data := "name,email,phone,company\n" +
+			"好人,good@import.test,13822220001,好公司\n" +
+			",nobody@import.test,13822220002,\n" + // row 3: no name
+			"坏邮箱,not-an-email,13822220003,\n" + // row 4
+			strings.Repeat("长", 61) + ",,13822220004,\n" + // row 5: overlong
+			"公式,,=1+2,@SUM(A1)\n" + // row 6: the phone is refused; shown neutralised
+			"好人二,,13822220006,\n"
+		var up importAnswer
+		upload(t, rep, "errors.csv", []byte(data)).Want(201).JSON(&up)
+		j := startImport(t, rep, up.Import.ID, map[string]any{"mapping": map[string]string{"name": "contact_name", "1": "email", "2": "phone", "company": "company"}})
+		if j.CreatedRows != 2 || j.ErrorRows != 4 || j.ProcessedRows != 6 || j.Status != "done" {
+			t.Fatalf("%+v", j)
+		}
+		r := rep.Do("GET", "/api/v1/imports/"+up.Import.ID+"/errors.csv", nil).Want(200)
+		if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") || !bytes.HasPrefix(r.Body, []byte("\xEF\xBB\xBF")) {
+			t.Fatalf("report: %q %q", r.Header.Get("Content-Type"), r.Body[:min(10, len(r.Body))])
+		}
+		recs, err := csv.NewReader(bytes.NewReader(r.Body[3:])).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, rec := range recs[1:] {
+			got[rec[0]+":"+rec[1]] = rec[2]
+		}
+		for _, want := range []string{"3:contact_name", "4:email", "5:contact_name", "6:phone"} {
+			if _, ok := got[want]; !ok {
+				t.Fatalf("report lacks %s: %v", want, recs)
+			}
+		}
+		if got["6:phone"] != "'=1+2" {
+			t.Fatalf("formula not neutralised: %q", got["6:phone"])
+		}
+		if n := leadCount(t, e, "contact_name IN (?, ?)", "好人", "好人二"); n != 2 {
+			t.Fatalf("good rows: %d", n)
+		}
+		// Bad mappings are refused and the import stays startable.
+		for _, m := range []map[string]any{{}, {"mapping": map[string]string{"1": "email"}}, {"mapping": map[string]string{"0": "contact_name", "7": "phone"}},
+			{"mapping": map[string]string{"0": "nope"}}} {
+			var up2 importAnswer
+			upload(t, rep, "again.csv", []byte(data)).Want(201).JSON(&up2)
+			rep.Do("POST", "/api/v1/imports/"+up2.Import.ID+"/start", m).Want(422).Problem()
+			if s := rep.Do("GET", "/api/v1/imports/"+up2.Import.ID, nil).Want(200).Map()["status"]; s != "uploaded" {
+				t.Fatalf("after a refused start: %v", s)
+			}
+		}
+	})
+}
+
+func TestImportDuplicatePolicies(t *testing.T) {
+	each(t, func(t *testing.T, e *apitest.Env) {
+		rep := e.Demo("east1.rep1@demo.local")
+		old := rep.Do("POST", "/api/v1/leads", map[string]any{"contact_name": "老客户", "phone": "+86 138-3333-0001", "source": "官网"}).Want(201).Map()
+		data := "姓名,手机,邮箱,来源\n" +
+			"新名字,13833330001,,展会\n" + // matches the existing lead by phone
+			"新人,13833330002,dup@import.test,\n" +
+			"新人重复,,DUP@import.test,转介绍\n" // matches the row above by email
+		mapping := map[string]string{"0": "contact_name", "1": "phone", "2": "email", "3": "source"}
+		run := func(policy string) importJob {
+			var up importAnswer
+			upload(t, rep, policy+".csv", []byte(data)).Want(201).JSON(&up)
+			return startImport(t, rep, up.Import.ID, map[string]any{"mapping": mapping, "duplicate_policy": policy})
+		}
+		if j := run("skip"); j.CreatedRows != 1 || j.SkippedRows != 2 || j.UpdatedRows != 0 {
+			t.Fatalf("skip: %+v", j)
+		}
+		// The second run: every row matches a lead now.
+		if j := run("skip"); j.CreatedRows != 0 || j.SkippedRows != 3 {
+			t.Fatalf("skip again: %+v", j)
+		}
+		if j := run("update"); j.CreatedRows != 0 || j.UpdatedRows != 3 {
+			t.Fatalf("update: %+v", j)
+		}
+		got := rep.Do("GET", "/api/v1/leads/"+old["id"].(string), nil).Want(200).Map()
+		if got["contact_name"] != "新名字" || got["source"] != "展会" || got["phone"] != "13833330001" || got["version"].(float64) != 2 {
+			t.Fatalf("updated lead: %v", got)
+		}
+		if n := leadCount(t, e, "email_key = ?", "dup@import.test"); n != 1 {
+			t.Fatalf("email duplicates: %d", n)
+		}
+		if j := run("create"); j.CreatedRows != 3 || j.SkippedRows != 0 {
+			t.Fatalf("create: %+v", j)
+		}
+		if n := leadCount(t, e, "phone_key = ?", "13833330001"); n != 2 {
+			t.Fatalf("create anyway: %d", n)
+		}
+		// A lead outside the importer's scope is not updated: the row is an error.
+		other := e.Demo("east2.rep1@demo.local")
+		other.Do("POST", "/api/v1/leads", map[string]any{"contact_name": "别人的", "phone": "13833339999"}).Want(201)
+		var up importAnswer
+		upload(t, rep, "scope.csv", []byte("姓名,手机\n抢客户,13833339999\n")).Want(201).JSON(&up)
+		if j := startImport(t, rep, up.Import.ID, map[string]any{"mapping": map[string]string{"0": "contact_name", "1": "phone"}, "duplicate_policy": "update"}); j.ErrorRows != 1 || j.UpdatedRows != 0 {
+			t.Fatalf("out of scope update: %+v", j)
+		}
+		if n := leadCount(t, e, "contact_name = ?", "别人的"); n != 1 {
+			t.Fatal("another rep's lead was changed")
+		}
+	})
+}
+
+func TestImportBadFiles(t *testing.T) {
+	each(t, func(t *testing.T, e *apitest.Env) {
+		rep := e.Demo("east1.rep1@demo.local")
+		good := xlsxFile(t, [][]any{{"姓名"}, {"王五"}})
+		before, _ := e.DB.Read.NewSelect().Table("imports").Count(context.Background())
+		for _, tc := range []struct{ name, data, want string }{
+			{"empty.csv", "", ""},
+			{"header.csv", "姓名,手机\n", "no data rows"},
+			{"garbage.bin", "\x00\x01\x02\x03garbage\xff", "binary"},
+			{"truncated.xlsx", string(good[:len(good)/2]), "XLSX"},
+		} {
+			r := upload(t, rep, tc.name, []byte(tc.data)).Want(422, 400)
+			if p := r.Problem(); !strings.Contains(fmt.Sprint(p), tc.want) {
+				t.Fatalf("%s: %+v", tc.name, p)
+			}
+		}
+		// Not multipart, or no file field.
+		rep.Do("POST", "/api/v1/imports", map[string]any{}).Want(422)
+		if after, _ := e.DB.Read.NewSelect().Table("imports").Count(context.Background()); after != before {
+			t.Fatalf("a refused upload wrote an import: %d → %d", before, after)
+		}
+		// Oversized: refused from its declared length before it is read.
+		big := bytes.Repeat([]byte("a,b\n"), (51<<20)/4+1)
+		upload(t, rep, "big.csv", big).Want(413)
+		// With an Idempotency-Key too.
+		upload(t, rep, "big.csv", big, "Idempotency-Key", "big-1").Want(413)
+	})
+}
+
+func TestImportScopeAndIdempotency(t *testing.T) {
+	each(t, func(t *testing.T, e *apitest.Env) {
+		rep := e.Demo("east1.rep1@demo.local")
+		var up importAnswer
+		upload(t, rep, "mine.csv", []byte("姓名\n幂等\n"), "Idempotency-Key", "imp-1").Want(201).JSON(&up)
+		// The same file with the same key replays the first answer (a new
+		// multipart boundary does not matter); another file is refused.
+		var again importAnswer
+		r := upload(t, rep, "mine.csv", []byte("姓名\n幂等\n"), "Idempotency-Key", "imp-1").Want(201)
+		r.JSON(&again)
+		if again.Import.ID != up.Import.ID || r.Header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("replay: %s vs %s", again.Import.ID, up.Import.ID)
+		}
+		upload(t, rep, "mine.csv", []byte("姓名\n别的\n"), "Idempotency-Key", "imp-1").Want(422)
+		if n, _ := e.DB.Read.NewSelect().Table("imports").Count(context.Background()); n != 1 {
+			t.Fatalf("imports: %d", n)
+		}
+		path := "/api/v1/imports/" + up.Import.ID
+		// Another rep, and another tenant, do not see it; the manager of the department and the admin do.
+		e.Demo("east1.rep2@demo.local").Do("GET", path, nil).Want(404)
+		e.Demo("east1.rep2@demo.local").Do("POST", path+"/start", map[string]any{"mapping": map[string]string{"0": "contact_name"}}).Want(404)
+		e.Demo("east1.manager@demo.local").Do("GET", path, nil).Want(200)
+		e.Demo("admin@demo.local").Do("GET", path+"/errors.csv", nil).Want(200)
+		e.Anon().Do("POST", "/api/v1/signup", map[string]string{"company": "别家", "name": "外人", "email": "out@imp.test", "password": "outsider password"}).Want(201)
+		outsider := e.Login("out@imp.test", "outsider password")
+		outsider.Do("GET", path, nil).Want(404)
+		outsider.Do("GET", path+"/errors.csv", nil).Want(404)
+		// A viewer may not upload.
+		e.Demo("finance@demo.local").Do("GET", path, nil).Want(403, 404)
+	})
+}
+
+func TestImportInBackgroundAndStale(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := apitest.StartWith(t, d, api.Options{Demo: true, Signup: true, ImportSyncRows: 2})
+		rep := e.Demo("east1.rep1@demo.local")
+		var csvData strings.Builder
+		csvData.WriteString("姓名,手机\n")
+		for i := 0; i < 2500; i++ {
+			fmt.Fprintf(&csvData, "后台%d,1384444%04d\n", i, i)
+		}
+		var up importAnswer
+		upload(t, rep, "bg.csv", []byte(csvData.String())).Want(201).JSON(&up)
+		var j importJob
+		rep.Do("POST", "/api/v1/imports/"+up.Import.ID+"/start", map[string]any{"mapping": map[string]string{"0": "contact_name", "1": "phone"}}).Want(202).JSON(&j)
+		if j.Status != "running" || j.TotalRows != 2500 {
+			t.Fatalf("started: %+v", j)
+		}
+		deadline := time.Now().Add(30 * time.Second)
+		for j.Status == "running" && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+			rep.Do("GET", "/api/v1/imports/"+up.Import.ID, nil).Want(200).JSON(&j)
+		}
+		if j.Status != "done" || j.CreatedRows != 2500 || j.ProcessedRows != 2500 {
+			t.Fatalf("background import: %+v", j)
+		}
+		// An import whose worker died (no progress for long) reads as failed.
+		upload(t, rep, "stale.csv", []byte("姓名\n僵尸\n")).Want(201).JSON(&up)
+		if _, err := e.DB.Write.NewUpdate().Table("imports").Set("status = 'running'").
+			Set("updated_at = ?", time.Now().UTC().Add(-time.Hour)).Where("id = ?", up.Import.ID).Exec(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		rep.Do("GET", "/api/v1/imports/"+up.Import.ID, nil).Want(200).JSON(&j)
+		if j.Status != "failed" || j.Failure == "" {
+			t.Fatalf("stale import: %+v", j)
+		}
+		rep.Do("POST", "/api/v1/imports/"+up.Import.ID+"/start", map[string]any{"mapping": map[string]string{"0": "contact_name"}}).Want(409)
+	})
+}
