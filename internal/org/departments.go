@@ -2,6 +2,7 @@ package org
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -72,7 +73,7 @@ func (s *Service) CreateDepartment(ctx context.Context, in DepartmentInput) (*De
 	d := &Department{ID: ids.New(), TenantID: p.TenantID, Name: strings.TrimSpace(in.Name), ManagerID: in.ManagerID,
 		CreatedAt: now, UpdatedAt: now, Version: 1}
 	err := s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		d.Path = "/" + d.ID + "/"
+		d.Path = db.TreePath("", d.ID)
 		if in.ParentID != nil {
 			parent, err := s.GetDepartment(ctx, *in.ParentID)
 			if apperr.Is(err, apperr.KindNotFound) {
@@ -80,7 +81,7 @@ func (s *Service) CreateDepartment(ctx context.Context, in DepartmentInput) (*De
 			} else if err != nil {
 				return err
 			}
-			d.ParentID, d.Path = &parent.ID, parent.Path+d.ID+"/"
+			d.ParentID, d.Path = &parent.ID, db.TreePath(parent.Path, d.ID)
 		}
 		if in.ManagerID != nil {
 			if err := s.refUser(ctx, "body.manager_id", *in.ManagerID); err != nil {
@@ -168,8 +169,8 @@ func (s *Service) UpdateDepartment(ctx context.Context, id string, version int64
 
 // move re-parents d and rewrites the paths of everything below it.
 func (s *Service) move(ctx context.Context, tx bun.Tx, d *Department, parentID string) error {
-	newPath := "/" + d.ID + "/"
 	var newParent *string
+	parentPath := ""
 	if parentID != "" {
 		parent, err := s.GetDepartment(ctx, parentID)
 		if apperr.Is(err, apperr.KindNotFound) {
@@ -177,22 +178,15 @@ func (s *Service) move(ctx context.Context, tx bun.Tx, d *Department, parentID s
 		} else if err != nil {
 			return err
 		}
-		if strings.HasPrefix(parent.Path, d.Path) {
-			return apperr.Invalid("body.parent_id", "a department cannot move under itself or its own sub-department")
-		}
-		newParent, newPath = &parent.ID, parent.Path+d.ID+"/"
+		newParent, parentPath = &parent.ID, parent.Path
 	}
-	if newPath == d.Path {
-		return nil
-	}
-	// Descendants keep their relative path under the new prefix.
-	_, err := tx.NewUpdate().Table("departments").
-		Set("path = ? || SUBSTR(path, ?)", newPath, len(d.Path)+1).
-		Where("tenant_id = ? AND path LIKE ? AND id <> ?", d.TenantID, d.Path+"%", d.ID).Exec(ctx)
-	if err != nil {
+	path, err := db.MoveSubtree(ctx, tx, "departments", d.TenantID, d.ID, d.Path, parentPath)
+	if errors.Is(err, db.ErrTreeCycle) {
+		return apperr.Invalid("body.parent_id", "a department cannot move under itself or its own sub-department")
+	} else if err != nil {
 		return err
 	}
-	d.ParentID, d.Path = newParent, newPath
+	d.ParentID, d.Path = newParent, path
 	return nil
 }
 

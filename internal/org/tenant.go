@@ -52,7 +52,7 @@ func (s *Service) CreateTenant(ctx context.Context, in NewTenant) (context.Conte
 			Permissions: b.Permissions, DataScope: b.Scope, CreatedAt: now, UpdatedAt: now, Version: 1}
 	}
 	rootID := ids.New()
-	f.Root = &Department{ID: rootID, TenantID: f.Tenant.ID, Path: "/" + rootID + "/", Name: f.Tenant.Name,
+	f.Root = &Department{ID: rootID, TenantID: f.Tenant.ID, Path: db.TreePath("", rootID), Name: f.Tenant.Name,
 		CreatedAt: now, UpdatedAt: now, Version: 1}
 	f.Admin = &User{ID: ids.New(), TenantID: f.Tenant.ID, Email: normEmail(in.Email), Name: strings.TrimSpace(in.Name),
 		PasswordHash: hash, DepartmentID: &rootID, RoleID: f.Roles["admin"].ID, Status: StatusActive,

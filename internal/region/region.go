@@ -5,6 +5,7 @@ package region
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -102,13 +103,13 @@ func (s *Service) Create(ctx context.Context, in RegionInput) (*Region, error) {
 	now := time.Now().UTC()
 	r := &Region{ID: ids.New(), TenantID: p.TenantID, Name: strings.TrimSpace(in.Name), CreatedAt: now, UpdatedAt: now, Version: 1}
 	err := s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		r.Path = "/" + r.ID + "/"
+		r.Path = db.TreePath("", r.ID)
 		if in.ParentID != nil {
 			parent, err := s.parent(ctx, *in.ParentID)
 			if err != nil {
 				return err
 			}
-			r.ParentID, r.Path = &parent.ID, parent.Path+r.ID+"/"
+			r.ParentID, r.Path = &parent.ID, db.TreePath(parent.Path, r.ID)
 		}
 		if err := s.uniqueName(ctx, r.ParentID, r.Name, ""); err != nil {
 			return err
@@ -168,28 +169,22 @@ func (s *Service) Update(ctx context.Context, id string, version int64, in Regio
 
 // move re-parents r and rewrites the paths of everything below it.
 func (s *Service) move(ctx context.Context, tx bun.Tx, r *Region, parentID string) error {
-	newPath := "/" + r.ID + "/"
 	var newParent *string
+	parentPath := ""
 	if parentID != "" {
 		parent, err := s.parent(ctx, parentID)
 		if err != nil {
 			return err
 		}
-		if strings.HasPrefix(parent.Path, r.Path) {
-			return apperr.Invalid("body.parent_id", "a region cannot move under itself or its own sub-region")
-		}
-		newParent, newPath = &parent.ID, parent.Path+r.ID+"/"
+		newParent, parentPath = &parent.ID, parent.Path
 	}
-	if newPath == r.Path {
-		return nil
-	}
-	_, err := tx.NewUpdate().Table("regions").
-		Set("path = ? || SUBSTR(path, ?)", newPath, len(r.Path)+1).
-		Where("tenant_id = ? AND path LIKE ? AND id <> ?", r.TenantID, r.Path+"%", r.ID).Exec(ctx)
-	if err != nil {
+	path, err := db.MoveSubtree(ctx, tx, "regions", r.TenantID, r.ID, r.Path, parentPath)
+	if errors.Is(err, db.ErrTreeCycle) {
+		return apperr.Invalid("body.parent_id", "a region cannot move under itself or its own sub-region")
+	} else if err != nil {
 		return err
 	}
-	r.ParentID, r.Path = newParent, newPath
+	r.ParentID, r.Path = newParent, path
 	return nil
 }
 
