@@ -22,6 +22,7 @@ var Permissions = []string{
 	"billing.read", "billing.write",
 	"target.read", "target.write",
 	"analytics.read",
+	"webform.manage", "scoring.manage",
 }
 
 // KnownPermission reports whether p is in the catalog.
@@ -63,7 +64,8 @@ var business = []string{
 var BuiltinRoles = []BuiltinRole{
 	{Key: "admin", Name: "系统管理员", Permissions: Permissions, Scope: ScopeAll},
 	{Key: "director", Name: "销售总监", Scope: ScopeAll, Permissions: append(slices.Clone(business),
-		"pool.manage", "assignment.manage", "region.write", "pipeline.manage", "contract.approve", "target.write", "user.read", "department.read", "role.read", "audit.read", "token.manage")},
+		"pool.manage", "assignment.manage", "region.write", "pipeline.manage", "contract.approve", "target.write", "user.read", "department.read", "role.read", "audit.read", "token.manage",
+		"webform.manage", "scoring.manage")},
 	{Key: "manager", Name: "销售经理", Scope: ScopeDepartment, Permissions: append(slices.Clone(business),
 		"pool.manage", "contract.approve", "target.write", "user.read", "department.read", "token.manage")},
 	{Key: "rep", Name: "销售代表", Scope: ScopeOwn, Permissions: []string{

@@ -379,6 +379,8 @@ const enUS: Messages = {
   'permGroup.target': 'Targets',
   'permGroup.report': 'Reports',
   'permGroup.analytics': 'Analytics',
+  'permGroup.webform': 'Web forms',
+  'permGroup.scoring': 'Customer scoring',
 
   'permAction.read': 'View',
   'permAction.write': 'Create and edit',

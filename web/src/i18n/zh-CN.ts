@@ -377,6 +377,8 @@ const zhCN = {
   'permGroup.target': '目标',
   'permGroup.report': '报表',
   'permGroup.analytics': '数据分析',
+  'permGroup.webform': '网页表单',
+  'permGroup.scoring': '客户评分',
 
   'permAction.read': '查看',
   'permAction.write': '新建与编辑',
