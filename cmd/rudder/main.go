@@ -120,7 +120,7 @@ func serve(ctx context.Context, cfg config.Config, args []string) error {
 		return err
 	}
 	if cfg.Demo {
-		if _, err := demo.Ensure(ctx, d); err != nil {
+		if err := loadDemoData(ctx, d, log); err != nil {
 			return err
 		}
 	}
@@ -231,6 +231,31 @@ func loadDemo(ctx context.Context, cfg config.Config, args []string) error {
 		fmt.Println("demo tenant loaded; password for every demo login:", demo.Password)
 	} else {
 		fmt.Println("demo tenant already present")
+	}
+	start := time.Now()
+	if loaded, err := demo.History(ctx, d, time.Now(), demo.FullHistory); err != nil {
+		return err
+	} else if loaded {
+		fmt.Printf("demo history loaded (%d leads, %d customers, %d opportunities over %d months) in %v\n",
+			demo.FullHistory.Leads, demo.FullHistory.Customers, demo.FullHistory.Opportunities, demo.FullHistory.Months,
+			time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// loadDemoData loads the demo tenant and its history unless present.
+func loadDemoData(ctx context.Context, d *db.DB, log *slog.Logger) error {
+	if _, err := demo.Ensure(ctx, d); err != nil {
+		return err
+	}
+	start := time.Now()
+	loaded, err := demo.History(ctx, d, time.Now(), demo.FullHistory)
+	if err != nil {
+		return err
+	}
+	if loaded {
+		log.Info("demo history loaded", "leads", demo.FullHistory.Leads, "customers", demo.FullHistory.Customers,
+			"opportunities", demo.FullHistory.Opportunities, "took", time.Since(start).Round(time.Millisecond).String())
 	}
 	return nil
 }

@@ -187,3 +187,9 @@ func (r *Opportunity) CurrentVersion() int64 { return r.Version }
 
 // CurrentVersion is the record's version, sent as its ETag.
 func (r *Pipeline) CurrentVersion() int64 { return r.Version }
+
+// RotsAt is when an opportunity in a stage of kind and rotDays goes stale,
+// for loaders that write opportunities directly (the demo history).
+func RotsAt(kind string, rotDays int, entered time.Time, lastActivity *time.Time) *time.Time {
+	return rotsAt(kind, rotDays, entered, lastActivity)
+}
