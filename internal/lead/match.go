@@ -3,8 +3,7 @@ package lead
 import (
 	"context"
 	"fmt"
-
-	"github.com/uptrace/bun"
+	"strings"
 
 	"github.com/rudder-crm/rudder/internal/auth"
 )
@@ -91,28 +90,47 @@ func (k Keys) cols() []struct{ name, col, key string } {
 	}
 }
 
-// anyKey is the WHERE group "alias.phone_key = ? OR …" over the non-empty keys.
-func anyKey(q *bun.SelectQuery, alias string, k Keys) *bun.SelectQuery {
+// keyIDs is "alias.tenant_id = ? AND alias.id IN (SELECT k.id FROM table
+// AS k WHERE k.tenant_id = ? AND k.phone_key = ? AND k.phone_key <> ”
+// UNION ALL …)" over the non-empty keys, plus extra branches. One indexed
+// search per key: written as an OR of key terms, SQLite walks the
+// (tenant, id) index instead to honour ORDER BY id, testing every row of
+// the tenant — a create that slows down with every lead. Each branch
+// repeats its partial index's condition (key <> ”) so the index applies.
+func keyIDs(alias, table, tenantID string, k Keys, extra ...keyBranch) (string, []any) {
+	var parts []string
+	var args []any
 	for _, c := range k.cols() {
 		if c.key != "" {
-			q = q.WhereOr("? = ?", bun.Ident(alias+"."+c.col), c.key)
+			parts = append(parts, fmt.Sprintf("SELECT k.id FROM %s AS k WHERE k.tenant_id = ? AND k.%[2]s = ? AND k.%[2]s <> ''", table, c.col))
+			args = append(args, tenantID, c.key)
 		}
 	}
-	return q
+	for _, e := range extra {
+		if e.key != "" {
+			parts = append(parts, e.sql)
+			args = append(args, tenantID, e.key)
+		}
+	}
+	return alias + ".tenant_id = ? AND " + alias + ".id IN (" + strings.Join(parts, " UNION ALL ") + ")",
+		append([]any{tenantID}, args...)
 }
+
+// keyBranch is one more way to find ids: sql takes the tenant and the key.
+type keyBranch struct{ sql, key string }
 
 func (s *Service) leadMatches(ctx context.Context, k Keys, limit int) ([]matchRow, error) {
 	p := auth.From(ctx)
 	// The scope rule becomes a column rather than a filter: it decides how
 	// much of each match the caller is told, not whether it is told.
 	scope, args := p.ScopeSQL("l.tenant_id", "l.owner_id", "l.department_id")
+	where, wargs := keyIDs("l", "leads", p.TenantID, k)
 	var rows []matchRow
 	err := s.DB.R(ctx).NewSelect().TableExpr("leads AS l").Join("LEFT JOIN users AS u ON u.id = l.owner_id").
 		ColumnExpr("l.id, l.contact_name, l.company, l.phone, l.status, l.owner_id, l.phone_key, l.email_key, l.company_key").
 		ColumnExpr("COALESCE(u.name, '') AS owner_name").
 		ColumnExpr("CASE WHEN "+scope+" THEN 1 ELSE 0 END AS in_scope", args...).
-		Where("l.tenant_id = ?", p.TenantID).
-		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery { return anyKey(q, "l", k) }).
+		Where(where, wargs...).
 		OrderExpr("l.id DESC").Limit(int64(limit)).Scan(ctx, &rows)
 	return rows, err
 }
@@ -122,29 +140,20 @@ func (s *Service) leadMatches(ctx context.Context, k Keys, limit int) ([]matchRo
 func (s *Service) customerMatches(ctx context.Context, k Keys) ([]matchRow, error) {
 	p := auth.From(ctx)
 	scope, args := p.ScopeSQL("c.tenant_id", "c.owner_id", "c.department_id")
-	// A contact matches on a non-empty key only: "? <> ''" guards the
-	// comparison, as contacts without a phone have an empty phone_key.
-	const byContact = "(? <> '' AND EXISTS (SELECT 1 FROM contacts AS ct WHERE ct.tenant_id = c.tenant_id " +
-		"AND ct.customer_id = c.id AND ct.%s = ?))"
+	// A contact matches on a non-empty key only (contacts without a phone
+	// have an empty phone_key).
+	const byContact = "SELECT ct.customer_id FROM contacts AS ct WHERE ct.tenant_id = ? AND ct.%[1]s = ? AND ct.%[1]s <> ''"
 	onPhone, onEmail := fmt.Sprintf(byContact, "phone_key"), fmt.Sprintf(byContact, "email_key")
+	t := p.TenantID
+	where, wargs := keyIDs("c", "customers", t, k, keyBranch{onPhone, k.Phone}, keyBranch{onEmail, k.Email})
 	var rows []matchRow
 	err := s.DB.R(ctx).NewSelect().TableExpr("customers AS c").Join("LEFT JOIN users AS u ON u.id = c.owner_id").
 		ColumnExpr("c.id, c.name AS company, c.phone, c.owner_id, c.phone_key, c.email_key, c.company_key").
 		ColumnExpr("COALESCE(u.name, '') AS owner_name").
 		ColumnExpr("CASE WHEN "+scope+" THEN 1 ELSE 0 END AS in_scope", args...).
-		ColumnExpr("CASE WHEN "+onPhone+" THEN 1 ELSE 0 END AS on_phone", k.Phone, k.Phone).
-		ColumnExpr("CASE WHEN "+onEmail+" THEN 1 ELSE 0 END AS on_email", k.Email, k.Email).
-		Where("c.tenant_id = ?", p.TenantID).
-		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			q = anyKey(q, "c", k)
-			if k.Phone != "" {
-				q = q.WhereOr(onPhone, k.Phone, k.Phone)
-			}
-			if k.Email != "" {
-				q = q.WhereOr(onEmail, k.Email, k.Email)
-			}
-			return q
-		}).
+		ColumnExpr("CASE WHEN c.id IN ("+onPhone+") THEN 1 ELSE 0 END AS on_phone", t, k.Phone).
+		ColumnExpr("CASE WHEN c.id IN ("+onEmail+") THEN 1 ELSE 0 END AS on_email", t, k.Email).
+		Where(where, wargs...).
 		OrderExpr("c.id DESC").Limit(maxMatches).Scan(ctx, &rows)
 	return rows, err
 }
