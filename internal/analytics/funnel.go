@@ -4,6 +4,8 @@ package analytics
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/rudder-crm/rudder/internal/auth"
@@ -105,27 +107,31 @@ func (s *Service) Funnel(ctx context.Context, f FunnelFilter) (*Funnel, error) {
 		where += " AND o.created_at < ?"
 		args = append(args, *to)
 	}
-	var totals []struct {
+	// One aggregate over the covering funnel index: per stage, currency and
+	// pair of stage marks. The weighted amount rounds each opportunity
+	// (its stage's probability, written into the query as a CASE, so no
+	// join is needed), like the board does.
+	prob := "CASE o.stage_id"
+	var pargs []any
+	for _, st := range pl.Stages {
+		prob += " WHEN ? THEN ?"
+		pargs = append(pargs, st.ID, st.Probability)
+	}
+	prob += " ELSE 0 END"
+	var groups []struct {
 		StageID  string `bun:"stage_id"`
 		Currency string `bun:"currency"`
+		Entered  int64  `bun:"entered_stages"`
+		Advanced int64  `bun:"advanced_stages"`
 		Count    int64  `bun:"n"`
 		Amount   int64  `bun:"amount"`
 		Weighted int64  `bun:"weighted"`
 	}
-	err = s.DB.R(ctx).NewSelect().TableExpr("opportunities AS o").Join("JOIN stages AS st ON st.id = o.stage_id").
-		ColumnExpr("o.stage_id, o.currency, COUNT(*) AS n, CAST(SUM(o.amount) AS BIGINT) AS amount").
-		ColumnExpr("CAST(SUM((o.amount * st.probability + 50) / 100) AS BIGINT) AS weighted").
-		Where(where, args...).GroupExpr("o.stage_id, o.currency").OrderExpr("o.currency").Scan(ctx, &totals)
-	if err != nil {
-		return nil, err
-	}
-	var moves []struct {
-		OpportunityID string `bun:"opportunity_id"`
-		ToStageID     string `bun:"to_stage_id"`
-	}
-	err = s.DB.R(ctx).NewSelect().TableExpr("stage_history AS h").Join("JOIN opportunities AS o ON o.id = h.opportunity_id").
-		ColumnExpr("h.opportunity_id, h.to_stage_id").Where(where, args...).
-		OrderExpr("h.opportunity_id, h.at, h.id").Scan(ctx, &moves)
+	err = s.DB.R(ctx).NewSelect().TableExpr("opportunities AS o").
+		ColumnExpr("o.stage_id, o.currency, o.entered_stages, o.advanced_stages, COUNT(*) AS n, CAST(SUM(o.amount) AS BIGINT) AS amount").
+		ColumnExpr("CAST(SUM((o.amount * "+prob+" + 50) / 100) AS BIGINT) AS weighted", pargs...).
+		Where(where, args...).GroupExpr("o.stage_id, o.currency, o.entered_stages, o.advanced_stages").
+		Scan(ctx, &groups)
 	if err != nil {
 		return nil, err
 	}
@@ -136,42 +142,23 @@ func (s *Service) Funnel(ctx context.Context, f FunnelFilter) (*Funnel, error) {
 		out.Stages = append(out.Stages, FunnelStage{StageID: st.ID, Name: st.Name, Position: st.Position, Kind: st.Kind,
 			Probability: st.Probability, Totals: []FunnelTotal{}})
 	}
-	for _, t := range totals {
-		fs := &out.Stages[index[t.StageID]]
-		fs.Count += t.Count
-		fs.Totals = append(fs.Totals, FunnelTotal{Currency: t.Currency, Count: t.Count, Amount: t.Amount, WeightedAmount: t.Weighted})
-	}
-	// Walk each opportunity's history (rows are grouped by opportunity, in time order).
-	for start := 0; start < len(moves); {
-		end := start
-		for end < len(moves) && moves[end].OpportunityID == moves[start].OpportunityID {
-			end++
+	for _, g := range groups {
+		i, ok := index[g.StageID]
+		if !ok {
+			continue
 		}
-		entered, advanced := map[int]bool{}, map[int]bool{}
-		for k := start; k < end; k++ {
-			i, ok := index[moves[k].ToStageID]
-			if !ok {
-				continue
+		fs := &out.Stages[i]
+		fs.Count += g.Count
+		fs.Totals = addTotal(fs.Totals, g.Currency, g.Count, g.Amount, g.Weighted)
+		for k, st := range pl.Stages {
+			bit := int64(1) << st.Bit
+			if g.Entered&bit != 0 {
+				out.Stages[k].Entered += g.Count
 			}
-			entered[i] = true
-			// Every stage entered before this move, positioned before this
-			// stage, advanced, unless this is the lost stage.
-			if pl.Stages[i].Kind == deal.KindLost {
-				continue
-			}
-			for j := range entered {
-				if j < i {
-					advanced[j] = true
-				}
+			if g.Advanced&bit != 0 {
+				out.Stages[k].Advanced += g.Count
 			}
 		}
-		for i := range entered {
-			out.Stages[i].Entered++
-		}
-		for i := range advanced {
-			out.Stages[i].Advanced++
-		}
-		start = end
 	}
 	for i := range out.Stages {
 		fs := &out.Stages[i]
@@ -185,4 +172,18 @@ func (s *Service) Funnel(ctx context.Context, f FunnelFilter) (*Funnel, error) {
 		}
 	}
 	return out, nil
+}
+
+// addTotal adds a group's sums to its currency's total (groups of one
+// stage and currency differ by their marks), keeping currencies in order.
+func addTotal(ts []FunnelTotal, currency string, n, amount, weighted int64) []FunnelTotal {
+	for i := range ts {
+		if ts[i].Currency == currency {
+			ts[i].Count, ts[i].Amount, ts[i].WeightedAmount = ts[i].Count+n, ts[i].Amount+amount, ts[i].WeightedAmount+weighted
+			return ts
+		}
+	}
+	ts = append(ts, FunnelTotal{Currency: currency, Count: n, Amount: amount, WeightedAmount: weighted})
+	slices.SortFunc(ts, func(a, b FunnelTotal) int { return strings.Compare(a.Currency, b.Currency) })
+	return ts
 }

@@ -264,3 +264,123 @@ func BenchmarkLeadList1M(b *testing.B) {
 		})
 	}
 }
+
+// seedOpportunities adds n opportunities of the default pipeline to the
+// demo tenant over 1,000 seeded customers, spread over the reps, the open
+// stages and the closed ones, with the stage marks a straight walk to their
+// stage leaves (entered: every stage up to it; advanced: the ones before).
+// start numbers them so a second call adds more.
+func seedOpportunities(b *testing.B, e *apitest.Env, start, n int) {
+	b.Helper()
+	ctx := context.Background()
+	if start == 0 {
+		cust := `INSERT INTO customers (id, tenant_id, name, company_key, owner_id, department_id, created_by, created_at, updated_at, version)
+			SELECT '00000002-0000-7000-8000-' || %s, u.tenant_id, '基准客户' || s.i, '基准客户' || s.i, u.id, u.department_id, u.id, ?, ?, 1
+			FROM %s JOIN users u ON u.email = 'east1.rep1@demo.local'`
+		if e.DB.Dialect == db.SQLite {
+			cust = fmt.Sprintf(cust, "printf('%012x', s.i)", "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) SELECT i FROM n) AS s")
+		} else {
+			cust = fmt.Sprintf(cust, "lpad(to_hex(s.i), 12, '0')", "generate_series(1, 1000) AS s(i)")
+		}
+		now := time.Now().UTC()
+		if _, err := e.DB.Write.NewRaw(cust, now, now).Exec(ctx); err != nil {
+			b.Fatalf("seed customers: %v", err)
+		}
+	}
+	// Stage k (0-based position) of the default pipeline: 0–3 open, 4 won, 5 lost.
+	// Marks assume bit = position - 1, as the pipeline is seeded.
+	q := `WITH st AS (SELECT position - 1 AS k, id FROM stages WHERE pipeline_id = (SELECT id FROM pipelines WHERE is_default AND tenant_id = (SELECT id FROM tenants WHERE demo))),
+		reps AS (SELECT ROW_NUMBER() OVER (ORDER BY u.id) - 1 AS r, u.id, u.department_id, u.tenant_id FROM users u
+			JOIN roles ro ON ro.id = u.role_id WHERE ro.key = 'rep' AND u.tenant_id = (SELECT id FROM tenants WHERE demo))
+		INSERT INTO opportunities (id, tenant_id, pipeline_id, stage_id, customer_id, name, amount, currency, expected_close,
+			owner_id, department_id, forecast_category, stage_entered_at, created_by, created_at, updated_at, version,
+			entered_stages, advanced_stages)
+		SELECT %[1]s, reps.tenant_id, (SELECT id FROM pipelines WHERE is_default AND tenant_id = reps.tenant_id), st.id,
+			'00000002-0000-7000-8000-' || %[2]s, '基准商机' || s.i, 100000 + (s.i %% 997) * 1000, 'CNY', '2027-06-30',
+			reps.id, reps.department_id, 'pipeline', ?, reps.id, ?, ?, 1,
+			CASE WHEN st.k = 5 THEN 3 ELSE (1 << (st.k + 1)) - 1 END,
+			CASE WHEN st.k = 5 THEN 1 WHEN st.k = 0 THEN 0 ELSE (1 << st.k) - 1 END
+		FROM %[3]s JOIN reps ON reps.r = s.i %% 12 JOIN st ON st.k = (s.i * 7) %% 6`
+	if e.DB.Dialect == db.SQLite {
+		q = fmt.Sprintf(q, "printf('00000003-0000-7000-8000-%012x', s.i)", "printf('%012x', 1 + s.i % 1000)",
+			fmt.Sprintf("(WITH RECURSIVE n(i) AS (SELECT %d UNION ALL SELECT i + 1 FROM n WHERE i < %d) SELECT i FROM n) AS s", start+1, start+n))
+	} else {
+		q = fmt.Sprintf(q, "'00000003-0000-7000-8000-' || lpad(to_hex(s.i), 12, '0')", "lpad(to_hex(1 + s.i % 1000), 12, '0')",
+			fmt.Sprintf("generate_series(%d, %d) AS s(i)", start+1, start+n))
+	}
+	now := time.Now().UTC()
+	if _, err := e.DB.Write.NewRaw(q, now, now, now).Exec(ctx); err != nil {
+		b.Fatalf("seed opportunities: %v", err)
+	}
+	analyze := "ANALYZE"
+	if e.DB.Dialect == db.Postgres {
+		analyze = "VACUUM ANALYZE opportunities" // index-only scans need the visibility map
+	}
+	if _, err := e.DB.Write.ExecContext(ctx, analyze); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkFunnel: GET /api/v1/analytics/funnel (a director's, the whole
+// tenant) against the raw covering-index aggregate (count and amount per
+// stage and currency, straight on the read pool), at 100,000 and at
+// 1,000,000 opportunities. Goals: ≤ 2× raw at 1M; ≤ 50 ms at 100k.
+func BenchmarkFunnel(b *testing.B) {
+	for _, d := range dbtest.Dialects() {
+		b.Run(string(d), func(b *testing.B) {
+			e := apitest.Start(b, dbtest.Open(b, d))
+			token := e.Demo("director@demo.local").Token
+			var tenant, pipeline string
+			if err := e.DB.Read.NewRaw("SELECT tenant_id, id FROM pipelines WHERE is_default AND tenant_id = (SELECT id FROM tenants WHERE demo)").
+				Scan(context.Background(), &tenant, &pipeline); err != nil {
+				b.Fatal(err)
+			}
+			raw := `SELECT stage_id, currency, COUNT(*), SUM(amount) FROM opportunities WHERE tenant_id = ? AND pipeline_id = ?
+				GROUP BY stage_id, currency`
+			if d == db.Postgres {
+				raw = pgPlaceholders(raw)
+			}
+			seeded := 0
+			for _, size := range []int{100_000, 1_000_000} {
+				t0 := time.Now()
+				seedOpportunities(b, e, seeded, size-seeded)
+				seeded = size
+				b.Logf("%s: %d opportunities seeded in %v", d, size, time.Since(t0).Round(time.Millisecond))
+				var rawTimes, apiTimes []time.Duration
+				for i := 0; i < 15; i++ {
+					t0 := time.Now()
+					rows, err := e.DB.Read.DB.Query(raw, tenant, pipeline)
+					if err != nil {
+						b.Fatal(err)
+					}
+					var total int64
+					for rows.Next() {
+						var st, cur string
+						var n, amt int64
+						if err := rows.Scan(&st, &cur, &n, &amt); err != nil {
+							b.Fatal(err)
+						}
+						total += n
+					}
+					rows.Close()
+					rawTimes = append(rawTimes, time.Since(t0))
+					if total != int64(size) {
+						b.Fatalf("raw aggregate counted %d of %d", total, size)
+					}
+					t0 = time.Now()
+					w := handlerCall(e, token, "GET", "/api/v1/analytics/funnel", nil)
+					apiTimes = append(apiTimes, time.Since(t0))
+					if w.Code != 200 {
+						b.Fatalf("funnel: %d %s", w.Code, w.Body)
+					}
+				}
+				slices.Sort(rawTimes)
+				slices.Sort(apiTimes)
+				name := fmt.Sprintf("%dk", size/1000)
+				b.ReportMetric(pct(rawTimes, 0.5), "raw-ms-"+name)
+				b.ReportMetric(pct(apiTimes, 0.5), "api-ms-"+name)
+				b.ReportMetric(pct(apiTimes, 0.5)/pct(rawTimes, 0.5), "x-raw-"+name)
+			}
+		})
+	}
+}

@@ -50,14 +50,17 @@ type Pipeline struct {
 // PipelineStage is one stage of a pipeline.
 type PipelineStage struct {
 	bun.BaseModel `bun:"table:stages,alias:s"`
-	ID            string   `bun:"id,pk" json:"id"`
-	TenantID      string   `bun:"tenant_id" json:"-"`
-	PipelineID    string   `bun:"pipeline_id" json:"-"`
-	Position      int      `bun:"position" json:"position" doc:"1 for the first stage."`
-	Name          string   `bun:"name" json:"name"`
-	Probability   int      `bun:"probability" json:"probability" minimum:"0" maximum:"100" doc:"Default win probability in percent."`
-	Kind          string   `bun:"kind" json:"kind" enum:"open,won,lost"`
-	RotDays       int      `bun:"rot_days" json:"rot_days" doc:"Days without activity after which an opportunity in this stage is stalled; 0: never."`
+	ID            string `bun:"id,pk" json:"id"`
+	TenantID      string `bun:"tenant_id" json:"-"`
+	PipelineID    string `bun:"pipeline_id" json:"-"`
+	Position      int    `bun:"position" json:"position" doc:"1 for the first stage."`
+	Name          string `bun:"name" json:"name"`
+	Probability   int    `bun:"probability" json:"probability" minimum:"0" maximum:"100" doc:"Default win probability in percent."`
+	Kind          string `bun:"kind" json:"kind" enum:"open,won,lost"`
+	RotDays       int    `bun:"rot_days" json:"rot_days" doc:"Days without activity after which an opportunity in this stage is stalled; 0: never."`
+	// Bit is the stage's bit in an opportunity's entered/advanced stage
+	// marks, unique within the pipeline and kept for the stage's life.
+	Bit           int      `bun:"bit" json:"-" audit:"-"`
 	RequiredTasks []string `bun:"required_tasks,type:text" json:"required_tasks" nullable:"false" doc:"Tasks that must be done before an opportunity moves forward out of this stage."`
 }
 
@@ -97,12 +100,18 @@ type Opportunity struct {
 	ContactIDs         []string   `bun:"-" json:"contact_ids,omitempty" doc:"Contacts of the customer involved (on a single opportunity, not in lists)."`
 	LastActivityAt     *time.Time `bun:"last_activity_at" json:"last_activity_at" audit:"-"`
 	StageEnteredAt     time.Time  `bun:"stage_entered_at" json:"stage_entered_at" audit:"-"`
-	RotsAt             *time.Time `bun:"rots_at" json:"-" audit:"-"`
-	Stalled            bool       `bun:"-" json:"stalled" audit:"-" doc:"No activity (or stage entry) for the stage's rot days."`
-	CreatedBy          string     `bun:"created_by" json:"created_by"`
-	CreatedAt          time.Time  `bun:"created_at" json:"created_at"`
-	UpdatedAt          time.Time  `bun:"updated_at" json:"updated_at"`
-	Version            int64      `bun:"version" json:"version"`
+	// The stages the opportunity ever entered, and those it advanced from
+	// (later entered a stage further down that is not the lost stage), as
+	// bit sets over the stages' Bit: the funnel's conversion is one
+	// aggregate over opportunities instead of a walk over stage history.
+	EnteredStages  int64      `bun:"entered_stages" json:"-" audit:"-"`
+	AdvancedStages int64      `bun:"advanced_stages" json:"-" audit:"-"`
+	RotsAt         *time.Time `bun:"rots_at" json:"-" audit:"-"`
+	Stalled        bool       `bun:"-" json:"stalled" audit:"-" doc:"No activity (or stage entry) for the stage's rot days."`
+	CreatedBy      string     `bun:"created_by" json:"created_by"`
+	CreatedAt      time.Time  `bun:"created_at" json:"created_at"`
+	UpdatedAt      time.Time  `bun:"updated_at" json:"updated_at"`
+	Version        int64      `bun:"version" json:"version"`
 }
 
 // OpportunityTask is a required task of a stage, made for an opportunity

@@ -23,6 +23,18 @@ import (
 type Service struct {
 	DB        *db.DB
 	Customers *customer.Service
+	// CustomerChanged, when set, is told inside the transaction that an
+	// opportunity of a customer was created, deleted, moved to another
+	// stage or changed its amount (the scoring feature rescores it).
+	CustomerChanged func(ctx context.Context, customerID string) error
+}
+
+// customerChanged runs the CustomerChanged hook, if any.
+func (s *Service) customerChanged(ctx context.Context, customerID string) error {
+	if s.CustomerChanged == nil {
+		return nil
+	}
+	return s.CustomerChanged(ctx, customerID)
 }
 
 // PipelineStageInput is one stage of a pipeline being created or changed.
@@ -139,10 +151,11 @@ func checkStages(in []PipelineStageInput, old []PipelineStage) ([]PipelineStage,
 				return nil, apperr.Invalid(f+".kind", "an existing stage keeps its kind")
 			}
 			kept[*s.ID] = true
-			st.ID = *s.ID
+			st.ID, st.Bit = *s.ID, old[i].Bit
 		}
 		out = append(out, st)
 	}
+	assignBits(out)
 	return out, nil
 }
 
@@ -359,6 +372,8 @@ func (s *Service) UpdatePipeline(ctx context.Context, id string, version int64, 
 }
 
 func (s *Service) replaceStages(ctx context.Context, tx bun.Tx, old, stages, removed []PipelineStage) error {
+	// New stages take the bits of removed ones only after those are gone
+	// (the bit is unique per pipeline), so deletes come first.
 	for _, r := range removed {
 		if err := s.stageUnused(ctx, r); err != nil {
 			return err
@@ -385,6 +400,9 @@ func (s *Service) replaceStages(ctx context.Context, tx bun.Tx, old, stages, rem
 				return err
 			}
 		}
+	}
+	if len(stages) > 0 && reordered(old, stages) {
+		return remark(ctx, tx, stages[0].TenantID, stages[0].PipelineID)
 	}
 	return nil
 }

@@ -206,7 +206,10 @@ func (s *Service) Create(ctx context.Context, in OpportunityInput) (*Opportunity
 		if err := s.enter(ctx, tx, o, nil, st, now); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Create, "opportunity", o.ID, audit.Diff(nil, o))
+		if err := audit.Record(ctx, tx, audit.Create, "opportunity", o.ID, audit.Diff(nil, o)); err != nil {
+			return err
+		}
+		return s.customerChanged(ctx, o.CustomerID)
 	})
 	if err != nil {
 		return nil, err
@@ -248,6 +251,9 @@ func (s *Service) setContacts(ctx context.Context, tx bun.Tx, o *Opportunity, co
 // creation): a stage-history row, and the stage's required tasks unless
 // the opportunity has them from an earlier visit.
 func (s *Service) enter(ctx context.Context, tx bun.Tx, o *Opportunity, from *string, st *PipelineStage, now time.Time) error {
+	if err := s.mark(ctx, tx, o, st); err != nil {
+		return err
+	}
 	h := &StageMove{ID: ids.New(), TenantID: o.TenantID, OpportunityID: o.ID, FromStageID: from, ToStageID: st.ID, At: now,
 		ActorID: auth.From(ctx).UserID, Amount: o.Amount}
 	if _, err := tx.NewInsert().Model(h).Exec(ctx); err != nil {
@@ -346,7 +352,13 @@ func (s *Service) Update(ctx context.Context, id string, version int64, in Oppor
 		if err := db.Versioned(res, err, "opportunity", old.Version); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Update, "opportunity", id, changes)
+		if err := audit.Record(ctx, tx, audit.Update, "opportunity", id, changes); err != nil {
+			return err
+		}
+		if o.Amount != old.Amount {
+			return s.customerChanged(ctx, o.CustomerID)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -380,7 +392,10 @@ func (s *Service) Delete(ctx context.Context, id string, version int64) error {
 		if err := db.Versioned(res, err, "opportunity", version); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Delete, "opportunity", id, audit.Diff(old, nil))
+		if err := audit.Record(ctx, tx, audit.Delete, "opportunity", id, audit.Diff(old, nil)); err != nil {
+			return err
+		}
+		return s.customerChanged(ctx, old.CustomerID)
 	})
 }
 

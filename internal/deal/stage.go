@@ -119,7 +119,10 @@ func (s *Service) Move(ctx context.Context, id string, version int64, in StageMo
 		if err := s.enter(ctx, tx, &o, &old.StageID, to, now); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Update, "opportunity", id, changes)
+		if err := audit.Record(ctx, tx, audit.Update, "opportunity", id, changes); err != nil {
+			return err
+		}
+		return s.customerChanged(ctx, o.CustomerID)
 	})
 	if err != nil {
 		return nil, err

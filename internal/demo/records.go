@@ -230,6 +230,7 @@ func (g *generator) opportunities(customers []*custRow) ([]*oppRow, []*deal.Stag
 		var from *string
 		for k, si := range r.path {
 			st := g.stages[si]
+			g.mark(o, st)
 			moves = append(moves, &deal.StageMove{ID: ids.New(), TenantID: g.tenant, OpportunityID: o.ID, FromStageID: from,
 				ToStageID: st.ID, At: r.entered[k], ActorID: c.owner.id, Amount: o.Amount})
 			from = ptr(st.ID)
@@ -282,6 +283,22 @@ func (g *generator) walk(r *oppRow, open []int, won, lost int) {
 			return // open and waiting
 		}
 	}
+}
+
+// mark keeps an opportunity's stage marks as deal's stage moves do: st
+// joins the entered set and, unless it is the lost stage, the stages
+// positioned before it that were entered join the advanced set.
+func (g *generator) mark(o *deal.Opportunity, st deal.PipelineStage) {
+	if st.Kind != deal.KindLost {
+		var below int64
+		for _, other := range g.stages {
+			if other.Position < st.Position {
+				below |= int64(1) << other.Bit
+			}
+		}
+		o.AdvancedStages |= o.EnteredStages & below
+	}
+	o.EnteredStages |= int64(1) << st.Bit
 }
 
 // evaluate fills the five-dimension evaluation an opportunity past its
