@@ -24,6 +24,10 @@ type Service struct {
 	Leads *lead.Service
 	// Deals keeps an opportunity's last activity (its stalled clock).
 	Deals *deal.Service
+	// Done, when set, is told inside the transaction that an activity on
+	// a subject was recorded done (the scoring feature rescores the
+	// subject's customer: its activities in the last 90 days count).
+	Done func(ctx context.Context, subjectType, subjectID string) error
 }
 
 // ActivityInput creates an activity.
@@ -174,8 +178,14 @@ func (s *Service) Create(ctx context.Context, in ActivityInput) (*Activity, erro
 	return s.Get(ctx, a.ID)
 }
 
-// followedUp records a done activity as a follow-up of its subject.
+// followedUp records a done activity as a follow-up of its subject, after
+// telling Done (every done activity counts for scoring, not only follow-ups).
 func (s *Service) followedUp(ctx context.Context, tx bun.Tx, a *Activity) error {
+	if s.Done != nil {
+		if err := s.Done(ctx, a.SubjectType, a.SubjectID); err != nil {
+			return err
+		}
+	}
 	if !followUpKinds[a.Kind] || a.OccurredAt == nil {
 		return nil
 	}

@@ -249,6 +249,19 @@ func fixtures(t *testing.T, e *apitest.Env, admin *apitest.Client) *matrixFixtur
 	fx.targets["imports"] = imp.Import.ID
 	fx.idsA = append(fx.idsA, imp.Import.ID)
 	fx.visible["imports"] = fx.visible["users"]
+	// A web form landing in the matrix pool: a tenant setting, like the org
+	// chart. Its token rotation takes If-Match: the stale one is refused.
+	wf := admin.Do("POST", "/api/v1/web-forms", map[string]any{"name": "矩阵表单", "target": "pool", "pool_id": pl["id"]}).Want(201).Map()
+	fx.targets["web-forms"] = wf["id"].(string)
+	fx.idsA = append(fx.idsA, wf["id"].(string))
+	fx.deleteWant["web-forms"] = 412
+	fx.visible["web-forms"] = func(c caller) bool { return !c.other }
+	// A PDF on the matrix customer: seen like the customer; its delete takes If-Match.
+	att := attach(t, admin, "customer", cust["id"].(string), "矩阵.pdf", []byte("%PDF-1.4 matrix")).Want(201).Map()
+	fx.targets["attachments"] = att["id"].(string)
+	fx.idsA = append(fx.idsA, att["id"].(string))
+	fx.deleteWant["attachments"] = 412
+	fx.visible["attachments"] = fx.visible["users"]
 
 	for _, email := range []string{"admin@demo.local", "director@demo.local", "finance@demo.local", "east1.manager@demo.local",
 		"east1.rep1@demo.local", "viewer@demo.local", "custom@demo.local"} {
@@ -322,7 +335,7 @@ func (fx *matrixFixture) fill(path string) (string, string) {
 // patches (every field optional) and invalid for creates, so an allowed
 // create answers 422 and writes nothing.
 func bodyFor(op *huma.Operation) any {
-	if op.Method == http.MethodPost || op.Method == http.MethodPatch {
+	if op.Method == http.MethodPost || op.Method == http.MethodPatch || op.Method == http.MethodPut {
 		return map[string]any{}
 	}
 	return nil
@@ -340,8 +353,11 @@ func (fx *matrixFixture) expect(op *huma.Operation, access httpx.Access, c calle
 		switch op.Method {
 		case http.MethodGet:
 			return []int{200}
-		case http.MethodPost:
-			return []int{422}
+		case http.MethodPost, http.MethodPut:
+			return []int{422} // PUT /scoring-model: an empty model is invalid, refused before any write
+		}
+		if op.Path == "/api/v1/settings/customer-pools" {
+			return []int{422} // the empty patch says neither on nor off
 		}
 		return []int{204}
 	}
@@ -354,6 +370,12 @@ func (fx *matrixFixture) expect(op *huma.Operation, access httpx.Access, c calle
 	case http.MethodPost:
 		if op.Path == "/api/v1/opportunities/{id}/tasks/{task_id}/done" {
 			return []int{404} // the matrix names no task of the opportunity
+		}
+		if op.Path == "/api/v1/web-forms/{id}/rotate-token" {
+			return []int{412} // the matrix sends a stale version: the link is kept
+		}
+		if op.Path == "/api/v1/customers/{id}/claim" || op.Path == "/api/v1/customers/{id}/return" {
+			return []int{409} // customer pools are switched off (the default)
 		}
 		if op.Path == "/api/v1/leads/{id}/claim" {
 			return []int{409} // the target lead has an owner: only pooled leads can be claimed

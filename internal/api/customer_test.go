@@ -67,11 +67,11 @@ func TestCustomerLifecycle(t *testing.T) {
 		rep := e.Demo("east1.rep1@demo.local")
 		self := me(t, rep)
 		r := rep.Do("POST", "/api/v1/customers", map[string]any{"name": "（上海）远景能源有限公司", "phone": "021-6888 1234",
-			"industry": "能源", "size": "large", "grade": "B", "score": 70, "key_customer": true, "region": "华东"}).Want(201)
+			"industry": "能源", "size": "large", "key_customer": true, "region": "华东"}).Want(201)
 		c := r.Map()
 		id := c["id"].(string)
 		if r.Header.Get("ETag") != `"1"` || c["owner_id"] != self["id"] || c["department_id"] != self["department_id"] ||
-			c["owner_name"] != "李娜" || c["grade"] != "B" || c["key_customer"] != true || c["lead_id"] != nil {
+			c["owner_name"] != "李娜" || c["grade"] != "C" || c["score"] != 30.0 || c["key_customer"] != true || c["lead_id"] != nil {
 			t.Fatalf("created: %s %v", r.Header.Get("ETag"), c)
 		}
 		for _, k := range []string{"phone_key", "email_key", "company_key", "tenant_id"} {
@@ -84,9 +84,9 @@ func TestCustomerLifecycle(t *testing.T) {
 		if got := listIDs(t, rep, "/api/v1/customers"); !slices.Equal(got, []string{id}) {
 			t.Fatalf("list: %v", got)
 		}
-		// Patch with If-Match; clearing the grade; a no-op keeps the version.
-		upd := rep.Do("PATCH", path, map[string]any{"grade": "", "address": "浦东新区"}, "If-Match", `"1"`).Want(200)
-		if upd.Header.Get("ETag") != `"2"` || upd.Map()["grade"] != nil || upd.Map()["address"] != "浦东新区" {
+		// Patch with If-Match (the score stays: both industries are in the default scoring model); a no-op keeps the version.
+		upd := rep.Do("PATCH", path, map[string]any{"industry": "金融", "address": "浦东新区"}, "If-Match", `"1"`).Want(200)
+		if upd.Header.Get("ETag") != `"2"` || upd.Map()["grade"] != "C" || upd.Map()["address"] != "浦东新区" {
 			t.Fatalf("patch: %s", upd.Body)
 		}
 		rep.Do("PATCH", path, map[string]any{"address": "浦东新区"}, "If-Match", `"2"`).Want(200)
@@ -155,9 +155,9 @@ func TestCustomerFiltersAndPaging(t *testing.T) {
 	each(t, func(t *testing.T, e *apitest.Env) {
 		admin := e.Demo("admin@demo.local")
 		rep1 := me(t, e.Demo("east1.rep1@demo.local"))["id"].(string)
-		a := newCustomer(t, admin, map[string]any{"name": "锦程物流", "industry": "物流", "region": "华东", "grade": "A",
-			"key_customer": true, "owner_id": rep1, "email": "Info@JinCheng.example"})
-		b := newCustomer(t, admin, map[string]any{"name": "Yuanhang Trading", "industry": "贸易", "region": "华东", "grade": "C"})
+		a := newCustomer(t, admin, map[string]any{"name": "锦程物流", "industry": "物流", "region": "华东", "size": "enterprise",
+			"annual_revenue": 10_000_000_000, "key_customer": true, "owner_id": rep1, "email": "Info@JinCheng.example"})
+		b := newCustomer(t, admin, map[string]any{"name": "Yuanhang Trading", "industry": "贸易", "region": "华东"})
 		c := newCustomer(t, admin, map[string]any{"name": "100% Pure 食品", "industry": "食品", "region": "华南"})
 		q := url.QueryEscape
 		for _, tc := range []struct {
@@ -168,7 +168,7 @@ func TestCustomerFiltersAndPaging(t *testing.T) {
 			{"owner_id=" + rep1, ids(a)},
 			{"industry=" + q("贸易"), ids(b)},
 			{"region=" + q("华东"), ids(a, b)},
-			{"grade=A", ids(a)},
+			{"grade=C", ids(a)}, // scored: enterprise 20 + revenue ≥ 1亿元 10 of the default model's 100
 			{"key_customer=true", ids(a)},
 			{"key_customer=false", ids(b, c)},
 			{"q=" + q("锦程"), ids(a)},
@@ -176,7 +176,7 @@ func TestCustomerFiltersAndPaging(t *testing.T) {
 			{"q=" + q("jincheng.example"), ids(a)},
 			{"q=" + q("100%"), ids(c)},
 			{"q=" + q("_"), ids()},
-			{"region=" + q("华东") + "&grade=C", ids(b)},
+			{"region=" + q("华东") + "&grade=D", ids(b)},
 		} {
 			if got := listIDs(t, admin, "/api/v1/customers?limit=500&"+tc.query); !slices.Equal(got, tc.want) {
 				t.Errorf("?%s: %v, want %v", tc.query, got, tc.want)

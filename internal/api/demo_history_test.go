@@ -2,11 +2,14 @@ package api_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/rudder-crm/rudder/internal/apitest"
 	"github.com/rudder-crm/rudder/internal/demo"
+	"github.com/rudder-crm/rudder/internal/jobs"
 )
 
 // TestDemoHistory loads a scaled-down demo history and checks it through the
@@ -35,6 +38,15 @@ func TestDemoHistory(t *testing.T) {
 			if n := count("SELECT COUNT(*) FROM " + table); n != want {
 				t.Errorf("%s: %d rows, want %d", table, n, want)
 			}
+		}
+		if n := count("SELECT COUNT(*) FROM customers WHERE grade IS NULL OR scored_at IS NULL"); n != 0 {
+			t.Errorf("%d customers not scored by the model", n)
+		}
+		if n := count("SELECT COUNT(DISTINCT grade) FROM customers"); n < 2 {
+			t.Errorf("the demo customers have %d grades; the matrix and filters need a spread", n)
+		}
+		if n := count("SELECT COUNT(*) FROM web_forms WHERE enabled"); n != 2 {
+			t.Errorf("%d web forms, want one per sales region", n)
 		}
 		if n := count("SELECT COUNT(*) FROM contacts WHERE is_primary"); n != 120 {
 			t.Errorf("%d primary contacts, want one per customer", n)
@@ -69,6 +81,16 @@ func TestDemoHistory(t *testing.T) {
 			if n := count("SELECT COUNT(*) FROM customers WHERE region IN (?, ?, ?)", append(provinces, "")[:3]...); n == 0 {
 				t.Errorf("no customers in %v", provinces)
 			}
+		}
+
+		// The pools' clocks have already run in the history: the first
+		// return run after loading takes no lead from its owner.
+		owned := count("SELECT COUNT(*) FROM leads WHERE owner_id IS NOT NULL")
+		if _, err := (&jobs.Scheduler{DB: e.DB, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).RunDue(ctx, now); err != nil {
+			t.Fatal(err)
+		}
+		if after := count("SELECT COUNT(*) FROM leads WHERE owner_id IS NOT NULL"); after != owned {
+			t.Errorf("the first return run took %d demo leads back to the pools", owned-after)
 		}
 
 		// A rep sees only theirs, and has a day's work.

@@ -33,6 +33,16 @@ func FuzzRequestDecoding(f *testing.F) {
 		`{"stage_id":"00000000-0000-7000-8000-000000000000","loss_reason":""}`, `{"stage_id":5}`,
 		`{"name":"流程","stages":[{"name":"a","probability":101,"kind":"won","required_tasks":["",""]}]}`,
 		`{"mapping":{"0":"contact_name","x":"phone"},"duplicate_policy":"update"}`, `{"mapping":{"":""},"duplicate_policy":"nope"}`,
+		`{"from_ids":["00000000-0000-7000-8000-000000000000"],"fields":{"email":"00000000-0000-7000-8000-000000000000"}}`,
+		`{"from_ids":"x","fields":{"score":5}}`, `{"from_ids":[null,""],"fields":null}`,
+		`{"name":"官网表单","target":"rules","pool_id":"00000000-0000-7000-8000-000000000000","rate_limit_per_hour":0}`,
+		`{"action":"assign","ids":["00000000-0000-7000-8000-000000000000","x"],"owner_id":"x","reason":"批量"}`,
+		`{"action":"move_to_pool","filter":{"status":"nope","created_from":"x"},"pool_id":""}`, `{"successor_id":"x"}`,
+		`{"name":"张三","phone":"138\u0000","email":"a@b","message":"` + strings.Repeat("留", 2001) + `","website":""}`,
+		`{"enabled":true}`, `{"enabled":"yes"}`, `{"enabled":null}`, `{"name":"客户公海","kind":"customer","department_id":"00000000-0000-7000-8000-000000000000"}`, `{"kind":"both"}`,
+		`{"currency":"CNY","rules":[{"kind":"field","field":"size","values":["large"],"points":5},{"kind":"behaviour","metric":"won_amount","thresholds":[{"min":1,"points":2}]}],"grades":{"a":80,"b":50,"c":20},"key_customer":{"min_grade":"A","won_amount":0},"matrix":{"value":[1,2],"potential":[1,2]}}`,
+		`{"currency":"CNY","rules":[{"kind":"behaviour","metric":"open_pipeline","thresholds":[{"min":9,"points":1},{"min":1,"points":1}]}],"grades":{"a":1,"b":2,"c":3},"matrix":{"value":[-1],"potential":null}}`,
+		`{"rules":[{"kind":"field","field":"revenue","operator":"in","amount":-5,"points":1e9}]}`, `{"annual_revenue":-1,"key_customer_auto":true,"key_customer":false}`,
 	}
 	for i, s := range seeds {
 		f.Add(uint8(i), s)
@@ -57,6 +67,14 @@ func FuzzRequestDecoding(f *testing.F) {
 		{"POST", "/api/v1/opportunities/00000000-0000-7000-8000-000000000000/stage"},
 		{"POST", "/api/v1/pipelines"}, {"PATCH", "/api/v1/pipelines/00000000-0000-7000-8000-000000000000"},
 		{"POST", "/api/v1/imports"}, {"POST", "/api/v1/imports/00000000-0000-7000-8000-000000000000/start"},
+		{"POST", "/api/v1/leads/00000000-0000-7000-8000-000000000000/merge"}, {"POST", "/api/v1/attachments"},
+		{"POST", "/api/v1/web-forms"}, {"PATCH", "/api/v1/web-forms/00000000-0000-7000-8000-000000000000"},
+		{"POST", "/api/v1/leads/bulk"}, {"POST", "/api/v1/users/00000000-0000-7000-8000-000000000000/offboard"},
+		{"POST", "/f/no-such-token"},
+		{"PATCH", "/api/v1/settings/customer-pools"},
+		{"POST", "/api/v1/customers/00000000-0000-7000-8000-000000000000/claim"},
+		{"POST", "/api/v1/customers/00000000-0000-7000-8000-000000000000/return"},
+		{"PUT", "/api/v1/scoring-model"},
 	}...)
 	f.Fuzz(func(t *testing.T, which uint8, body string) {
 		tg := targets[int(which)%len(targets)]

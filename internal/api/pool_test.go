@@ -452,13 +452,22 @@ func TestPoolAutoReturnJob(t *testing.T) {
 
 		s := &jobs.Scheduler{DB: e.DB, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 		ctx := context.Background()
+		// run answers how many lead-return runs RunDue did (other jobs,
+		// such as the nightly customer scoring, run in the same tick).
 		run := func(when time.Time) int {
 			t.Helper()
-			n, err := s.RunDue(ctx, when)
-			if err != nil {
+			var before, after int
+			count := "SELECT COUNT(*) FROM job_runs WHERE key LIKE 'lead-return:%'"
+			if err := e.DB.Read.NewRaw(count).Scan(ctx, &before); err != nil {
 				t.Fatal(err)
 			}
-			return n
+			if _, err := s.RunDue(ctx, when); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.DB.Read.NewRaw(count).Scan(ctx, &after); err != nil {
+				t.Fatal(err)
+			}
+			return after - before
 		}
 		if n := run(now); n != 1 {
 			t.Fatalf("first run: %d runs", n)
@@ -485,6 +494,11 @@ func TestPoolAutoReturnJob(t *testing.T) {
 		// Eight days on, from two instances at once: the never-followed-up
 		// lead (clock from its assignment) and the fresh one go back, once.
 		later := now.AddDate(0, 0, 8)
+		var keysBefore int
+		leadRuns := "SELECT COUNT(*) FROM job_runs WHERE key LIKE 'lead-return:%'"
+		if err := e.DB.Read.NewRaw(leadRuns).Scan(ctx, &keysBefore); err != nil {
+			t.Fatal(err)
+		}
 		var wg sync.WaitGroup
 		runs := make([]int, 2)
 		for i := range runs {
@@ -499,8 +513,14 @@ func TestPoolAutoReturnJob(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		if runs[0]+runs[1] != 1 {
-			t.Fatalf("concurrent runs: %v", runs)
+		var keysAfter int
+		if err := e.DB.Read.NewRaw(leadRuns).Scan(ctx, &keysAfter); err != nil {
+			t.Fatal(err)
+		}
+		// Each tick also runs the day's customer scoring once: the two
+		// instances together did every run once, the lead return among them.
+		if keysAfter-keysBefore != 1 || runs[0]+runs[1] != 2 {
+			t.Fatalf("concurrent runs: %v, lead-return runs %d", runs, keysAfter-keysBefore)
 		}
 		want := []string{stale, fresh, never}
 		slices.Sort(want)

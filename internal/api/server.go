@@ -20,6 +20,7 @@ import (
 	"github.com/rudder-crm/rudder/internal/activity"
 	"github.com/rudder-crm/rudder/internal/analytics"
 	"github.com/rudder-crm/rudder/internal/assign"
+	"github.com/rudder-crm/rudder/internal/attachment"
 	"github.com/rudder-crm/rudder/internal/audit"
 	"github.com/rudder-crm/rudder/internal/auth/session"
 	"github.com/rudder-crm/rudder/internal/blob"
@@ -28,11 +29,14 @@ import (
 	"github.com/rudder-crm/rudder/internal/demo"
 	"github.com/rudder-crm/rudder/internal/importer"
 	"github.com/rudder-crm/rudder/internal/lead"
+	"github.com/rudder-crm/rudder/internal/offboard"
 	"github.com/rudder-crm/rudder/internal/org"
 	"github.com/rudder-crm/rudder/internal/platform/db"
 	"github.com/rudder-crm/rudder/internal/platform/httpx"
 	"github.com/rudder-crm/rudder/internal/pool"
 	"github.com/rudder-crm/rudder/internal/region"
+	"github.com/rudder-crm/rudder/internal/scoring"
+	"github.com/rudder-crm/rudder/internal/webform"
 	"github.com/rudder-crm/rudder/web"
 )
 
@@ -100,20 +104,39 @@ func New(d *db.DB, o Options) *Server {
 		return pool.Hook(ctx, c.LeadID, c.FromPoolID, c.To)
 	}}
 	lead.Register(s.API, leads)
+	lead.RegisterBulk(s.API, leads, offboard.LeadOps(d))
+	offboard.Register(s.API, &offboard.Service{DB: d, Orgs: orgs})
+	forms := &webform.Service{DB: d, Leads: leads, Assign: &assign.Service{DB: d}}
+	webform.Register(s.API, forms)
+	mux.HandleFunc("/f/{token}", forms.ServePublic)
 	pool.Register(s.API, &pool.Service{DB: d})
 	assign.Register(s.API, &assign.Service{DB: d})
 	region.Register(s.API, &region.Service{DB: d})
-	customers := &customer.Service{DB: d, Leads: leads}
+	customers := &customer.Service{DB: d, Leads: leads, LeftPool: pool.CustomerHook}
+	scorer := &scoring.Service{DB: d}
+	customers.Scored, customers.Rate = scorer.Recompute, scorer.Rate
 	customer.Register(s.API, customers)
-	deals := &deal.Service{DB: d, Customers: customers}
+	scoring.Register(s.API, scorer)
+	deals := &deal.Service{DB: d, Customers: customers, CustomerChanged: scorer.Recompute}
+	customers.NewOpportunity = func(ctx context.Context, o customer.ConvertOpportunity, customerID, contactID string, owner *string) (*customer.ConvertedOpportunity, error) {
+		op, err := deals.Create(ctx, deal.OpportunityInput{CustomerID: customerID, Name: o.Name, OwnerID: owner,
+			Amount: deal.DealMoney{Amount: o.Amount.Amount, Currency: o.Amount.Currency}, ExpectedClose: o.ExpectedClose,
+			PipelineID: o.PipelineID, ContactIDs: []string{contactID}})
+		if err != nil {
+			return nil, err
+		}
+		return &customer.ConvertedOpportunity{ID: op.ID, Name: op.Name}, nil
+	}
 	deal.Register(s.API, deals)
 	analytics.Register(s.API, &analytics.Service{DB: d, Deals: deals})
-	activity.Register(s.API, &activity.Service{DB: d, Leads: leads, Deals: deals})
+	activity.Register(s.API, &activity.Service{DB: d, Leads: leads, Deals: deals, Done: scorer.RecomputeSubject})
 	dataDir := o.DataDir
 	if dataDir == "" {
 		dataDir = "data"
 	}
 	importer.Register(s.API, &importer.Service{DB: d, Blobs: blob.NewDir(dataDir), Log: o.Logger, SyncRows: o.ImportSyncRows})
+	attachment.Register(s.API, &attachment.Service{DB: d, Blobs: blob.NewDir(dataDir), Log: o.Logger})
+	leads.MergeHooks = append(leads.MergeHooks, activity.MoveLeadActivities, pool.MoveLeadEvents, attachment.MoveLeadAttachments)
 	registerConfig(s.API, o)
 
 	reg := prometheus.NewRegistry()
@@ -152,7 +175,13 @@ func New(d *db.DB, o Options) *Server {
 	h = httpx.Idempotency(d, h, "/api/v1/sessions", "/api/v1/signup", "/api/v1/tokens")
 	h = session.Middleware(d, sess.Cache, h)
 	h = session.WithClientIP(h)
-	h = http.NewCrossOriginProtection().Handler(h)
+	csrf := http.NewCrossOriginProtection()
+	// A web-to-lead form is meant to be posted from the tenant's own website,
+	// a cross-origin form post by design. It is safe to let through: the
+	// handler acts for no signed-in user (it ignores any session cookie),
+	// only creates a lead in the form's pool, and is rate-limited.
+	csrf.AddInsecureBypassPattern("POST /f/{token}")
+	h = csrf.Handler(h)
 	s.Handler = httpx.Observe(metrics, o.Logger, securityHeaders(h))
 	return s
 }

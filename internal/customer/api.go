@@ -15,10 +15,15 @@ import (
 type listInput struct {
 	Q           string `query:"q" maxLength:"100" doc:"Matches name, phone, email or website."`
 	OwnerID     string `query:"owner_id" format:"uuid"`
+	PoolID      string `query:"pool_id" format:"uuid" doc:"Only the customers in this customer pool (within your data scope)."`
 	Industry    string `query:"industry" maxLength:"40"`
 	Region      string `query:"region" maxLength:"40"`
 	Grade       string `query:"grade" enum:"A,B,C,D"`
 	KeyCustomer string `query:"key_customer" enum:"true,false"`
+	WonMin      int64  `query:"won_min" minimum:"0" doc:"Scored won amount at least this (minor units); with won_max, the customer matrix's drill-down."`
+	WonMax      int64  `query:"won_max" minimum:"-1" default:"-1" doc:"Scored won amount at most this; -1: no bound."`
+	PipelineMin int64  `query:"pipeline_min" minimum:"0" doc:"Scored open weighted pipeline at least this (minor units)."`
+	PipelineMax int64  `query:"pipeline_max" minimum:"-1" default:"-1" doc:"Scored open weighted pipeline at most this; -1: no bound."`
 	Sort        string `query:"sort" enum:"created_at,-created_at,name,-name" default:"-created_at"`
 	httpx.PageParams
 }
@@ -53,11 +58,13 @@ func registerCustomers(api huma.API, s *Service) {
 	httpx.Register(api, huma.Operation{OperationID: "list-customers", Method: http.MethodGet, Path: "/api/v1/customers",
 		Tags: []string{"customers"}, Summary: "List customers in my data scope"}, read,
 		func(ctx context.Context, in *listInput) (*struct{ Body httpx.Page[Customer] }, error) {
-			f := Filter{Q: in.Q, OwnerID: in.OwnerID, Industry: in.Industry, Region: in.Region, Grade: in.Grade, Sort: in.Sort}
+			f := Filter{Q: in.Q, OwnerID: in.OwnerID, PoolID: in.PoolID, Industry: in.Industry, Region: in.Region, Grade: in.Grade, Sort: in.Sort}
 			if in.KeyCustomer != "" {
 				k := in.KeyCustomer == "true"
 				f.KeyCustomer = &k
 			}
+			f.WonMin, f.WonMax, f.PipelineMin, f.PipelineMax = bound(in.WonMin, 0), bound(in.WonMax, -1),
+				bound(in.PipelineMin, 0), bound(in.PipelineMax, -1)
 			page, err := s.List(ctx, f, in.Limit, in.Cursor)
 			return &struct{ Body httpx.Page[Customer] }{Body: page}, err
 		})
@@ -194,4 +201,12 @@ func registerConvert(api huma.API, s *Service) {
 		}
 		return &struct{ Body *Conversion }{Body: out}, nil
 	})
+}
+
+// bound is a range bound from a query parameter; none (nil) at its default.
+func bound(v, none int64) *int64 {
+	if v == none {
+		return nil
+	}
+	return &v
 }

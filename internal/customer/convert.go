@@ -16,21 +16,21 @@ import (
 // to the lead's, the owner to the lead's owner (the caller for a lead in a
 // pool).
 type ConvertCustomer struct {
-	Name           string  `json:"name,omitempty" maxLength:"100" doc:"Default: the lead's company."`
-	Phone          string  `json:"phone,omitempty" maxLength:"30" pattern:"^[0-9０-９+() -]*$" patternDescription:"digits, spaces, +, -, ( and )"`
-	Email          string  `json:"email,omitempty" maxLength:"254" pattern:"^([^@\\s]+@[^@\\s]+)?$" patternDescription:"an email address"`
-	Website        string  `json:"website,omitempty" maxLength:"200"`
-	Industry       string  `json:"industry,omitempty" maxLength:"40"`
-	Size           string  `json:"size,omitempty" enum:",micro,small,medium,large,enterprise"`
-	Region         string  `json:"region,omitempty" maxLength:"40"`
-	Address        string  `json:"address,omitempty" maxLength:"200"`
-	Source         string  `json:"source,omitempty" maxLength:"40"`
-	Grade          string  `json:"grade,omitempty" enum:",A,B,C,D"`
-	Score          int     `json:"score,omitempty" minimum:"0" maximum:"100"`
-	KeyCustomer    bool    `json:"key_customer,omitempty"`
-	Notes          string  `json:"notes,omitempty" maxLength:"2000" multiline:"true"`
-	OwnerID        *string `json:"owner_id,omitempty" format:"uuid" doc:"An active user in your data scope. Default: the lead's owner."`
-	AllowDuplicate bool    `json:"allow_duplicate,omitempty" doc:"Create it even though customers with the same phone, email or name exist (else 409 with them, to choose one as customer_id)."`
+	Name            string  `json:"name,omitempty" maxLength:"100" doc:"Default: the lead's company."`
+	Phone           string  `json:"phone,omitempty" maxLength:"30" pattern:"^[0-9０-９+() -]*$" patternDescription:"digits, spaces, +, -, ( and )"`
+	Email           string  `json:"email,omitempty" maxLength:"254" pattern:"^([^@\\s]+@[^@\\s]+)?$" patternDescription:"an email address"`
+	Website         string  `json:"website,omitempty" maxLength:"200"`
+	Industry        string  `json:"industry,omitempty" maxLength:"40"`
+	Size            string  `json:"size,omitempty" enum:",micro,small,medium,large,enterprise"`
+	Region          string  `json:"region,omitempty" maxLength:"40"`
+	Address         string  `json:"address,omitempty" maxLength:"200"`
+	Source          string  `json:"source,omitempty" maxLength:"40"`
+	AnnualRevenue   int64   `json:"annual_revenue,omitempty" minimum:"0" maximum:"1000000000000000" doc:"Minor units of revenue_currency."`
+	RevenueCurrency string  `json:"revenue_currency,omitempty" pattern:"^[A-Z]{3}$" patternDescription:"an ISO 4217 code like CNY" doc:"Absent: CNY."`
+	KeyCustomer     *bool   `json:"key_customer,omitempty" doc:"A person's decision on the key flag; absent: the scoring model decides."`
+	Notes           string  `json:"notes,omitempty" maxLength:"2000" multiline:"true"`
+	OwnerID         *string `json:"owner_id,omitempty" format:"uuid" doc:"An active user in your data scope. Default: the lead's owner."`
+	AllowDuplicate  bool    `json:"allow_duplicate,omitempty" doc:"Create it even though customers with the same phone, email or name exist (else 409 with them, to choose one as customer_id)."`
 }
 
 // ConvertContact is the contact of a conversion; fields left out come from
@@ -47,14 +47,40 @@ type ConvertContact struct {
 	Notes        string `json:"notes,omitempty" maxLength:"2000" multiline:"true"`
 }
 
+// ConvertOpportunity is the optional opportunity of a conversion, made in
+// the new customer's name with the new contact involved.
+type ConvertOpportunity struct {
+	Name          string       `json:"name,omitempty" maxLength:"100" doc:"Default: the customer's name."`
+	Amount        ConvertMoney `json:"amount"`
+	ExpectedClose string       `json:"expected_close" format:"date" doc:"YYYY-MM-DD."`
+	PipelineID    *string      `json:"pipeline_id,omitempty" format:"uuid" doc:"Absent: the default pipeline."`
+}
+
+// ConvertMoney is an amount in minor units (分 for CNY) of a currency.
+type ConvertMoney struct {
+	Amount   int64  `json:"amount" minimum:"0" maximum:"1000000000000000"`
+	Currency string `json:"currency" pattern:"^[A-Z]{3}$" patternDescription:"an ISO 4217 code like CNY"`
+}
+
+// ConvertedOpportunity names the opportunity a conversion made.
+type ConvertedOpportunity struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// NewOpportunity makes a conversion's opportunity inside its transaction;
+// the deal feature provides it (it depends on this package, not the other
+// way round). owner is the customer's owner.
+type NewOpportunity func(ctx context.Context, o ConvertOpportunity, customerID, contactID string, owner *string) (*ConvertedOpportunity, error)
+
 // ConvertInput converts a lead: into a new customer or an existing one
-// (exactly one of customer and customer_id), and a new contact. There is
-// no opportunity yet: that feature does not exist, and the field is not
-// accepted (an unknown field is a 422).
+// (exactly one of customer and customer_id), a new contact, and optionally
+// an opportunity.
 type ConvertInput struct {
-	Customer   *ConvertCustomer `json:"customer,omitempty" doc:"A new customer. Give this or customer_id."`
-	CustomerID string           `json:"customer_id,omitempty" format:"uuid" doc:"An existing customer in your data scope, e.g. one of the lead's duplicate matches. Give this or customer."`
-	Contact    *ConvertContact  `json:"contact,omitempty" doc:"The new contact; absent: all from the lead."`
+	Customer    *ConvertCustomer    `json:"customer,omitempty" doc:"A new customer. Give this or customer_id."`
+	CustomerID  string              `json:"customer_id,omitempty" format:"uuid" doc:"An existing customer in your data scope, e.g. one of the lead's duplicate matches. Give this or customer."`
+	Contact     *ConvertContact     `json:"contact,omitempty" doc:"The new contact; absent: all from the lead."`
+	Opportunity *ConvertOpportunity `json:"opportunity,omitempty" doc:"An opportunity to open for the customer at once; absent: none."`
 }
 
 // Conversion is what a lead became.
@@ -63,6 +89,8 @@ type Conversion struct {
 	Customer *Customer  `json:"customer"`
 	Contact  *Contact   `json:"contact"`
 	Created  bool       `json:"created" doc:"Whether the customer is new."`
+	// Opportunity is absent unless the conversion asked for one.
+	Opportunity *ConvertedOpportunity `json:"opportunity,omitempty"`
 }
 
 // Convert turns a visible open lead into a customer (new, or an existing one
@@ -113,8 +141,10 @@ func (s *Service) Convert(ctx context.Context, leadID string, in ConvertInput) (
 		if err = within("body.contact.", err); err != nil {
 			return err
 		}
-		out.Lead, err = s.Leads.MarkConverted(ctx, l.ID, out.Customer.ID, out.Contact.ID)
-		return err
+		if out.Lead, err = s.Leads.MarkConverted(ctx, l.ID, out.Customer.ID, out.Contact.ID); err != nil {
+			return err
+		}
+		return s.convertOpportunity(ctx, in.Opportunity, out)
 	})
 	if err != nil {
 		return nil, err
@@ -122,10 +152,27 @@ func (s *Service) Convert(ctx context.Context, leadID string, in ConvertInput) (
 	return out, nil
 }
 
+// convertOpportunity opens the conversion's opportunity, if asked for.
+func (s *Service) convertOpportunity(ctx context.Context, o *ConvertOpportunity, out *Conversion) error {
+	if o == nil {
+		return nil
+	}
+	if s.NewOpportunity == nil {
+		return apperr.Invalid("body.opportunity", "opportunities are not available on this server")
+	}
+	if strings.TrimSpace(o.Name) == "" {
+		o.Name = out.Customer.Name
+	}
+	var err error
+	out.Opportunity, err = s.NewOpportunity(ctx, *o, out.Customer.ID, out.Contact.ID, out.Customer.OwnerID)
+	return within("body.opportunity.", err)
+}
+
 // customerFromLead fills the new customer's blanks from the lead.
 func customerFromLead(l *lead.Lead, c *ConvertCustomer) CustomerInput {
 	in := CustomerInput{Name: c.Name, Phone: c.Phone, Email: c.Email, Website: c.Website, Industry: c.Industry, Size: c.Size,
-		Region: c.Region, Address: c.Address, Source: c.Source, Grade: c.Grade, Score: c.Score, KeyCustomer: c.KeyCustomer,
+		Region: c.Region, Address: c.Address, Source: c.Source, AnnualRevenue: c.AnnualRevenue,
+		RevenueCurrency: c.RevenueCurrency, KeyCustomer: c.KeyCustomer,
 		Notes: c.Notes, OwnerID: c.OwnerID, AllowDuplicate: c.AllowDuplicate}
 	def := func(v *string, from string) {
 		if strings.TrimSpace(*v) == "" {

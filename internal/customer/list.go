@@ -14,8 +14,12 @@ import (
 // Filter narrows a customer list. Zero values do not filter.
 type Filter struct {
 	Q, OwnerID, Industry, Region, Grade string
+	PoolID                              string // the customers in one pool (those in the caller's scope)
 	KeyCustomer                         *bool
-	Sort                                string
+	// Inclusive ranges of the scored won amount and open weighted
+	// pipeline (the customer matrix's drill-down); nil: no bound.
+	WonMin, WonMax, PipelineMin, PipelineMax *int64
+	Sort                                     string
 }
 
 // ContactFilter narrows a contact list.
@@ -97,7 +101,7 @@ func keyset[T any](ctx context.Context, q *bun.SelectQuery, a, sortName string, 
 func (s *Service) List(ctx context.Context, f Filter, limit int, cursor string) (httpx.Page[Customer], error) {
 	q := s.customers(ctx)
 	for _, c := range []struct{ col, v string }{
-		{"c.owner_id", f.OwnerID}, {"c.industry", f.Industry}, {"c.region", f.Region}, {"c.grade", f.Grade},
+		{"c.owner_id", f.OwnerID}, {"c.pool_id", f.PoolID}, {"c.industry", f.Industry}, {"c.region", f.Region}, {"c.grade", f.Grade},
 	} {
 		if c.v != "" {
 			q = q.Where("? = ?", bun.Ident(c.col), c.v)
@@ -105,6 +109,15 @@ func (s *Service) List(ctx context.Context, f Filter, limit int, cursor string) 
 	}
 	if f.KeyCustomer != nil {
 		q = q.Where("c.key_customer = ?", *f.KeyCustomer)
+	}
+	for _, r := range []struct {
+		cond string
+		v    *int64
+	}{{"c.won_amount >= ?", f.WonMin}, {"c.won_amount <= ?", f.WonMax}, {"c.open_pipeline >= ?", f.PipelineMin},
+		{"c.open_pipeline <= ?", f.PipelineMax}} {
+		if r.v != nil {
+			q = q.Where(r.cond, *r.v)
+		}
 	}
 	q = search(q, f.Q, "c.name", "c.phone", "c.email", "c.website")
 	return keyset(ctx, q, "c", f.Sort, limit, cursor, func(c *Customer) (string, string) { return c.Name, c.ID })

@@ -27,12 +27,29 @@ type Customer struct {
 	Source        string  `bun:"source" json:"source"`
 	Grade         *string `bun:"grade" json:"grade" enum:"A,B,C,D"`
 	Score         int     `bun:"score" json:"score" minimum:"0" maximum:"100"`
-	KeyCustomer   bool    `bun:"key_customer" json:"key_customer"`
-	OwnerID       *string `bun:"owner_id" json:"owner_id" doc:"Absent while the customer is in a pool."`
-	OwnerName     string  `bun:"owner_name,scanonly" json:"owner_name" audit:"-"`
-	DepartmentID  *string `bun:"department_id" json:"department_id" doc:"The owner's department when the customer was assigned."`
-	LeadID        *string `bun:"lead_id" json:"lead_id" doc:"The lead this customer was converted from."`
-	Notes         string  `bun:"notes" json:"notes"`
+	KeyCustomer   bool    `bun:"key_customer" json:"key_customer" doc:"Effective flag: key_customer_manual when set, else the scoring model's key-customer rule."`
+	// KeyCustomerManual is a person's decision on the key flag (PATCH
+	// key_customer); nil lets the scoring model decide, which never
+	// overrides a decision.
+	KeyCustomerManual *bool  `bun:"key_customer_manual" json:"key_customer_manual" doc:"Set by a person through key_customer; null: the scoring model decides."`
+	AnnualRevenue     int64  `bun:"annual_revenue" json:"annual_revenue" doc:"Minor units of revenue_currency (分 for CNY); 0 when unknown."`
+	RevenueCurrency   string `bun:"revenue_currency" json:"revenue_currency"`
+	// The behaviour metrics as of the last scoring, kept by the scoring
+	// feature (not fields of the customer's own, so not audited).
+	WonAmount     int64      `bun:"won_amount" json:"won_amount" audit:"-" doc:"Won opportunities' amount in the scoring model's currency, as of scored_at."`
+	OpenPipeline  int64      `bun:"open_pipeline" json:"open_pipeline" audit:"-" doc:"Open opportunities' weighted amount in the scoring model's currency, as of scored_at."`
+	Activities90d int        `bun:"activities_90d" json:"activities_90d" audit:"-" doc:"Done activities in the 90 days before scored_at."`
+	ScoredAt      *time.Time `bun:"scored_at" json:"scored_at" audit:"-"`
+	OwnerID       *string    `bun:"owner_id" json:"owner_id" doc:"Absent while the customer is in a pool."`
+	OwnerName     string     `bun:"owner_name,scanonly" json:"owner_name" audit:"-"`
+	DepartmentID  *string    `bun:"department_id" json:"department_id" doc:"The owner's department when the customer was assigned."`
+	// A customer is owned or in a customer pool, never both; the pool
+	// feature moves it (claim, return), an owner change takes it out.
+	PoolID     *string    `bun:"pool_id" json:"pool_id" doc:"The customer pool it sits in; absent while it has an owner."`
+	PooledAt   *time.Time `bun:"pooled_at" json:"pooled_at" audit:"-" doc:"When it went into its pool."`
+	AssignedAt *time.Time `bun:"assigned_at" json:"assigned_at" audit:"-" doc:"When it last got its owner (claim or assignment); the pool clocks count from it."`
+	LeadID     *string    `bun:"lead_id" json:"lead_id" doc:"The lead this customer was converted from."`
+	Notes      string     `bun:"notes" json:"notes"`
 	// LastActivityAt is kept by activities (when the customer was last
 	// followed up); not a field of the customer's own, so not audited.
 	LastActivityAt *time.Time `bun:"last_activity_at" json:"last_activity_at" audit:"-" doc:"When the customer was last followed up (a done call, visit, meeting or email)."`

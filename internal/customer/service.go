@@ -21,43 +21,58 @@ import (
 type Service struct {
 	DB    *db.DB
 	Leads *lead.Service
+	// NewOpportunity, when set, opens the opportunity a lead conversion
+	// asks for, inside the conversion's transaction.
+	NewOpportunity NewOpportunity
+	// Scored, when set, rescores a customer inside the transaction that
+	// created or changed it (the scoring feature's hook; scoring depends
+	// on customer, not the other way round).
+	Scored func(ctx context.Context, customerID string) error
+	// Rate, when set, scores a new customer from its fields before it is
+	// written (it has no activities or opportunities yet), so a create
+	// is one audit entry with its score.
+	Rate func(ctx context.Context, c *Customer) error
+	// LeftPool, when set, is told (inside the update's transaction) that an
+	// owner change took a customer out of its pool, for the pool history.
+	LeftPool func(ctx context.Context, customerID string, fromPool, to *string) error
 }
 
 // CustomerInput creates a customer.
 type CustomerInput struct {
-	Name           string  `json:"name" minLength:"1" maxLength:"100" doc:"The company name; its normalized form is the dedupe key shared with leads' company."`
-	Phone          string  `json:"phone,omitempty" maxLength:"30" pattern:"^[0-9０-９+() -]*$" patternDescription:"digits, spaces, +, -, ( and )"`
-	Email          string  `json:"email,omitempty" maxLength:"254" pattern:"^([^@\\s]+@[^@\\s]+)?$" patternDescription:"an email address"`
-	Website        string  `json:"website,omitempty" maxLength:"200"`
-	Industry       string  `json:"industry,omitempty" maxLength:"40"`
-	Size           string  `json:"size,omitempty" enum:",micro,small,medium,large,enterprise"`
-	Region         string  `json:"region,omitempty" maxLength:"40"`
-	Address        string  `json:"address,omitempty" maxLength:"200"`
-	Source         string  `json:"source,omitempty" maxLength:"40"`
-	Grade          string  `json:"grade,omitempty" enum:",A,B,C,D"`
-	Score          int     `json:"score,omitempty" minimum:"0" maximum:"100"`
-	KeyCustomer    bool    `json:"key_customer,omitempty"`
-	Notes          string  `json:"notes,omitempty" maxLength:"2000" multiline:"true"`
-	OwnerID        *string `json:"owner_id,omitempty" format:"uuid" doc:"An active user in your data scope; absent: you own the customer."`
-	AllowDuplicate bool    `json:"allow_duplicate,omitempty" doc:"Create even though customers or leads with the same phone, email or company exist."`
+	Name            string  `json:"name" minLength:"1" maxLength:"100" doc:"The company name; its normalized form is the dedupe key shared with leads' company."`
+	Phone           string  `json:"phone,omitempty" maxLength:"30" pattern:"^[0-9０-９+() -]*$" patternDescription:"digits, spaces, +, -, ( and )"`
+	Email           string  `json:"email,omitempty" maxLength:"254" pattern:"^([^@\\s]+@[^@\\s]+)?$" patternDescription:"an email address"`
+	Website         string  `json:"website,omitempty" maxLength:"200"`
+	Industry        string  `json:"industry,omitempty" maxLength:"40"`
+	Size            string  `json:"size,omitempty" enum:",micro,small,medium,large,enterprise"`
+	Region          string  `json:"region,omitempty" maxLength:"40"`
+	Address         string  `json:"address,omitempty" maxLength:"200"`
+	Source          string  `json:"source,omitempty" maxLength:"40"`
+	AnnualRevenue   int64   `json:"annual_revenue,omitempty" minimum:"0" maximum:"1000000000000000" doc:"Minor units of revenue_currency."`
+	RevenueCurrency string  `json:"revenue_currency,omitempty" pattern:"^[A-Z]{3}$" patternDescription:"an ISO 4217 code like CNY" doc:"Absent: CNY."`
+	KeyCustomer     *bool   `json:"key_customer,omitempty" doc:"A person's decision on the key flag, which scoring never overrides; absent: the scoring model decides. Score and grade come from the scoring model."`
+	Notes           string  `json:"notes,omitempty" maxLength:"2000" multiline:"true"`
+	OwnerID         *string `json:"owner_id,omitempty" format:"uuid" doc:"An active user in your data scope; absent: you own the customer."`
+	AllowDuplicate  bool    `json:"allow_duplicate,omitempty" doc:"Create even though customers or leads with the same phone, email or company exist."`
 }
 
 // CustomerPatch changes some fields of a customer.
 type CustomerPatch struct {
-	Name        *string `json:"name,omitempty" minLength:"1" maxLength:"100"`
-	Phone       *string `json:"phone,omitempty" maxLength:"30" pattern:"^[0-9０-９+() -]*$" patternDescription:"digits, spaces, +, -, ( and )"`
-	Email       *string `json:"email,omitempty" maxLength:"254" pattern:"^([^@\\s]+@[^@\\s]+)?$" patternDescription:"an email address"`
-	Website     *string `json:"website,omitempty" maxLength:"200"`
-	Industry    *string `json:"industry,omitempty" maxLength:"40"`
-	Size        *string `json:"size,omitempty" enum:",micro,small,medium,large,enterprise"`
-	Region      *string `json:"region,omitempty" maxLength:"40"`
-	Address     *string `json:"address,omitempty" maxLength:"200"`
-	Source      *string `json:"source,omitempty" maxLength:"40"`
-	Grade       *string `json:"grade,omitempty" enum:",A,B,C,D" doc:"Empty clears the grade."`
-	Score       *int    `json:"score,omitempty" minimum:"0" maximum:"100"`
-	KeyCustomer *bool   `json:"key_customer,omitempty"`
-	Notes       *string `json:"notes,omitempty" maxLength:"2000" multiline:"true"`
-	OwnerID     *string `json:"owner_id,omitempty" format:"uuid" doc:"Hand over to an active user in your data scope; the contacts follow."`
+	Name            *string `json:"name,omitempty" minLength:"1" maxLength:"100"`
+	Phone           *string `json:"phone,omitempty" maxLength:"30" pattern:"^[0-9０-９+() -]*$" patternDescription:"digits, spaces, +, -, ( and )"`
+	Email           *string `json:"email,omitempty" maxLength:"254" pattern:"^([^@\\s]+@[^@\\s]+)?$" patternDescription:"an email address"`
+	Website         *string `json:"website,omitempty" maxLength:"200"`
+	Industry        *string `json:"industry,omitempty" maxLength:"40"`
+	Size            *string `json:"size,omitempty" enum:",micro,small,medium,large,enterprise"`
+	Region          *string `json:"region,omitempty" maxLength:"40"`
+	Address         *string `json:"address,omitempty" maxLength:"200"`
+	Source          *string `json:"source,omitempty" maxLength:"40"`
+	AnnualRevenue   *int64  `json:"annual_revenue,omitempty" minimum:"0" maximum:"1000000000000000" doc:"Minor units of revenue_currency."`
+	RevenueCurrency *string `json:"revenue_currency,omitempty" pattern:"^[A-Z]{3}$" patternDescription:"an ISO 4217 code like CNY"`
+	KeyCustomer     *bool   `json:"key_customer,omitempty" doc:"Pins the key flag (key_customer_manual); scoring never overrides it."`
+	KeyCustomerAuto bool    `json:"key_customer_auto,omitempty" doc:"true: drop the manual key flag and let the scoring model decide; not with key_customer."`
+	Notes           *string `json:"notes,omitempty" maxLength:"2000" multiline:"true"`
+	OwnerID         *string `json:"owner_id,omitempty" format:"uuid" doc:"Hand over to an active user in your data scope; the contacts follow."`
 }
 
 // customers selects the customers the caller may see, with the owner's name.
@@ -91,10 +106,16 @@ func (s *Service) create(ctx context.Context, in CustomerInput, o lead.MatchOpti
 	c := &Customer{ID: ids.New(), TenantID: p.TenantID, Name: strings.TrimSpace(in.Name), Phone: strings.TrimSpace(in.Phone),
 		Email: strings.TrimSpace(in.Email), Website: strings.TrimSpace(in.Website), Industry: strings.TrimSpace(in.Industry),
 		Size: in.Size, Region: strings.TrimSpace(in.Region), Address: strings.TrimSpace(in.Address),
-		Source: strings.TrimSpace(in.Source), Grade: emptyToNil(in.Grade), Score: in.Score, KeyCustomer: in.KeyCustomer,
-		Notes: in.Notes, LeadID: leadID, CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now, Version: 1}
+		Source: strings.TrimSpace(in.Source), AnnualRevenue: in.AnnualRevenue, RevenueCurrency: in.RevenueCurrency,
+		KeyCustomerManual: in.KeyCustomer, Notes: in.Notes, LeadID: leadID, CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now, Version: 1}
 	if c.Name == "" {
 		return nil, apperr.Invalid("body.name", "is required")
+	}
+	if c.RevenueCurrency == "" {
+		c.RevenueCurrency = "CNY"
+	}
+	if c.KeyCustomerManual != nil {
+		c.KeyCustomer = *c.KeyCustomerManual
 	}
 	c.setKeys()
 	err := s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -109,6 +130,11 @@ func (s *Service) create(ctx context.Context, in CustomerInput, o lead.MatchOpti
 			}
 			if len(matches) > 0 {
 				return &lead.DuplicatesError{Matches: matches, Hint: hint}
+			}
+		}
+		if s.Rate != nil {
+			if err := s.Rate(ctx, c); err != nil {
+				return err
 			}
 		}
 		if _, err := tx.NewInsert().Model(c).Exec(ctx); err != nil {
@@ -151,6 +177,9 @@ func (s *Service) Update(ctx context.Context, id string, version int64, in Custo
 			if c.OwnerID, c.DepartmentID, err = s.owner(ctx, in.OwnerID); err != nil {
 				return err
 			}
+			// Owned now, so out of its pool; the pool clocks count from the handover.
+			now := time.Now().UTC()
+			c.PoolID, c.PooledAt, c.AssignedAt = nil, nil, &now
 		}
 		changes := audit.Diff(old, &c)
 		if len(changes) == 0 {
@@ -171,7 +200,15 @@ func (s *Service) Update(ctx context.Context, id string, version int64, in Custo
 				return err
 			}
 		}
-		return audit.Record(ctx, tx, audit.Update, "customer", id, changes)
+		if old.PoolID != nil && c.PoolID == nil && s.LeftPool != nil {
+			if err := s.LeftPool(ctx, id, old.PoolID, c.OwnerID); err != nil {
+				return err
+			}
+		}
+		if err := audit.Record(ctx, tx, audit.Update, "customer", id, changes); err != nil {
+			return err
+		}
+		return s.scored(ctx, id)
 	})
 	if err != nil {
 		return nil, err
@@ -179,9 +216,17 @@ func (s *Service) Update(ctx context.Context, id string, version int64, in Custo
 	return s.Get(ctx, id)
 }
 
+// scored runs the Scored hook, if any.
+func (s *Service) scored(ctx context.Context, id string) error {
+	if s.Scored == nil {
+		return nil
+	}
+	return s.Scored(ctx, id)
+}
+
 // updatable are the columns an update writes.
-var updatable = []string{"name", "phone", "email", "website", "industry", "size", "region", "address", "source", "grade",
-	"score", "key_customer", "owner_id", "department_id", "notes", "phone_key", "email_key", "company_key", "updated_at", "version"}
+var updatable = []string{"name", "phone", "email", "website", "industry", "size", "region", "address", "source",
+	"key_customer", "key_customer_manual", "annual_revenue", "revenue_currency", "owner_id", "department_id", "pool_id", "pooled_at", "assigned_at", "notes", "phone_key", "email_key", "company_key", "updated_at", "version"}
 
 func applyPatch(c *Customer, in CustomerPatch) error {
 	for _, f := range []struct {
@@ -201,14 +246,21 @@ func applyPatch(c *Customer, in CustomerPatch) error {
 	if in.Size != nil {
 		c.Size = *in.Size
 	}
-	if in.Grade != nil {
-		c.Grade = emptyToNil(*in.Grade)
+	if in.AnnualRevenue != nil {
+		c.AnnualRevenue = *in.AnnualRevenue
 	}
-	if in.Score != nil {
-		c.Score = *in.Score
+	if in.RevenueCurrency != nil {
+		c.RevenueCurrency = *in.RevenueCurrency
+	}
+	if in.KeyCustomer != nil && in.KeyCustomerAuto {
+		return apperr.Invalid("body.key_customer_auto", "either pin the flag with key_customer or hand it to the model, not both")
 	}
 	if in.KeyCustomer != nil {
-		c.KeyCustomer = *in.KeyCustomer
+		k := *in.KeyCustomer
+		c.KeyCustomerManual, c.KeyCustomer = &k, k
+	}
+	if in.KeyCustomerAuto {
+		c.KeyCustomerManual = nil // the model decides the flag when rescoring in this transaction
 	}
 	if in.Notes != nil {
 		c.Notes = *in.Notes

@@ -13,11 +13,14 @@ import (
 	"github.com/rudder-crm/rudder/internal/audit"
 	"github.com/rudder-crm/rudder/internal/auth"
 	"github.com/rudder-crm/rudder/internal/deal"
+	"github.com/rudder-crm/rudder/internal/lead"
 	"github.com/rudder-crm/rudder/internal/platform/db"
 	"github.com/rudder-crm/rudder/internal/platform/httpx"
 	"github.com/rudder-crm/rudder/internal/platform/ids"
 	"github.com/rudder-crm/rudder/internal/pool"
 	"github.com/rudder-crm/rudder/internal/region"
+	"github.com/rudder-crm/rudder/internal/scoring"
+	"github.com/rudder-crm/rudder/internal/webform"
 )
 
 // Size is how much history History writes.
@@ -133,9 +136,16 @@ func (g *generator) run(ctx context.Context) error {
 	}
 	leads := g.leads()
 	customers, contacts := g.customers(leads)
+	g.poolStale(leads)
 	opps, moves, tasks := g.opportunities(customers)
 	acts := g.activities(leads, customers, opps)
-	return g.insert(ctx, leads, customers, contacts, opps, moves, tasks, acts)
+	if err := g.insert(ctx, leads, customers, contacts, opps, moves, tasks, acts); err != nil {
+		return err
+	}
+	// Scores and grades come from the tenant's scoring model over what was
+	// just written, as the nightly run would make them.
+	_, err := (&scoring.Service{DB: g.d}).RecomputeAll(ctx, g.now)
+	return err
 }
 
 // provinces are the demo's territories under each sales region.
@@ -149,6 +159,7 @@ func (g *generator) settings(ctx context.Context) error {
 	regions := &region.Service{DB: g.d}
 	pools := &pool.Service{DB: g.d}
 	rules := &assign.Service{DB: g.d}
+	forms := &webform.Service{DB: g.d, Leads: &lead.Service{DB: g.d}, Assign: rules}
 	for _, name := range regionOrder {
 		top, err := regions.Create(ctx, region.RegionInput{Name: name})
 		if err != nil {
@@ -177,6 +188,11 @@ func (g *generator) settings(ctx context.Context) error {
 		firstTeam := g.byRegion[name][0].dept
 		if _, err := rules.Create(ctx, assign.RuleInput{Name: name + "官网线索", DepartmentID: firstTeam, PerRepCap: 400,
 			Conditions: assign.RuleConditions{Source: "官网表单", Region: name}}); err != nil {
+			return err
+		}
+		// The website's contact form lands through the rules.
+		if _, err := forms.Create(ctx, webform.WebFormInput{Name: name + "官网咨询表单", Target: "rules", PoolID: pl.ID,
+			DefaultSource: "官网表单", DefaultRegion: provinces[name][0]}); err != nil {
 			return err
 		}
 	}

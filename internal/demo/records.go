@@ -79,16 +79,33 @@ func (g *generator) leads() []*leadRow {
 		case age > 3*day && r < 80:
 			l.Status = lead.StatusContacted
 		}
-		if isOpenLead(l.Status) && g.pick(10) == 0 {
-			pooled := g.when(created, g.now)
-			l.OwnerID, l.AssignedAt, l.PoolID, l.PooledAt = nil, nil, ptr(g.pools[salesReg]), ptr(pooled)
-			l.DepartmentID = ptr(g.regionDept[salesReg])
+		if l.Status == lead.StatusNew && age > 25*day {
+			l.Status = lead.StatusContacted // nobody leaves a lead untouched for weeks
 		}
 		k := lead.KeysOf(l.Phone, l.Email, l.Company)
 		l.PhoneKey, l.EmailKey, l.CompanyKey = k.Phone, k.Email, k.Company
 		out = append(out, &leadRow{Lead: l, owner: owner, province: province, salesReg: salesReg})
 	}
 	return out
+}
+
+// poolStale puts back in their pools the open leads the pools' clocks (30
+// days without follow-up, 180 without conversion) would have returned by
+// now — every one older than 150 days not converted — and a tenth of the
+// others, as reps return leads too. The first run of the return job after
+// loading then finds nothing due (open owned leads get a recent follow-up).
+func (g *generator) poolStale(leads []*leadRow) {
+	for _, l := range leads {
+		if !isOpenLead(l.Status) || (g.now.Sub(l.CreatedAt) <= 150*day && g.pick(10) != 0) {
+			continue
+		}
+		from := l.CreatedAt.Add(30 * day)
+		if from.After(g.now) {
+			from = l.CreatedAt
+		}
+		l.OwnerID, l.AssignedAt, l.PoolID, l.PooledAt = nil, nil, ptr(g.pools[l.salesReg]), ptr(g.when(from, g.now))
+		l.DepartmentID = ptr(g.regionDept[l.salesReg])
+	}
 }
 
 func isOpenLead(s string) bool {
@@ -146,18 +163,11 @@ func (g *generator) customers(leads []*leadRow) ([]*custRow, []*customer.Contact
 }
 
 func (g *generator) customer(name, industry, province string, owner person, at time.Time) *customer.Customer {
-	score := 15 + g.pick(85)
-	grade := "D"
-	switch {
-	case score >= 85:
-		grade = "A"
-	case score >= 65:
-		grade = "B"
-	case score >= 40:
-		grade = "C"
-	}
-	return &customer.Customer{ID: ids.New(), TenantID: g.tenant, Name: name, Industry: industry, Size: sizes[g.pick(len(sizes))],
-		Region: province, Address: province + "市", Grade: ptr(grade), Score: score, KeyCustomer: score >= 92,
+	size := g.pick(len(sizes))
+	// Revenue grows with head count: 5万 to 1亿 yuan a year, log-uniform within the band.
+	bands := [][2]float64{{5e4, 2e6}, {1e6, 2e7}, {5e6, 5e7}, {5e6, 5e7}, {3e7, 3e8}, {1e8, 1e9}}
+	return &customer.Customer{ID: ids.New(), TenantID: g.tenant, Name: name, Industry: industry, Size: sizes[size],
+		Region: province, Address: province + "市", AnnualRevenue: g.money(bands[size][0], bands[size][1]), RevenueCurrency: "CNY",
 		OwnerID: ptr(owner.id), DepartmentID: ptr(owner.dept), CreatedBy: owner.id, CreatedAt: at, UpdatedAt: at, Version: 1}
 }
 
@@ -354,6 +364,13 @@ func (g *generator) activities(leads []*leadRow, customers []*custRow, opps []*o
 		}
 		for n := 1 + g.pick(2); n > 0; n-- {
 			done(followUps[g.pick(3)], "lead", l.ID, l.owner, l.OwnerID, l.DepartmentID, l.CreatedAt, end)
+		}
+		if isOpenLead(l.Status) { // followed up within the pool's 30 days
+			recent := g.now.Add(-25 * day)
+			if l.CreatedAt.After(recent) {
+				recent = l.CreatedAt
+			}
+			done(activity.KindCall, "lead", l.ID, l.owner, l.OwnerID, l.DepartmentID, recent, g.now)
 		}
 	}
 	for _, c := range customers {

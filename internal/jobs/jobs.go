@@ -20,6 +20,7 @@ import (
 	"github.com/rudder-crm/rudder/internal/platform/db"
 	"github.com/rudder-crm/rudder/internal/platform/httpx"
 	"github.com/rudder-crm/rudder/internal/pool"
+	"github.com/rudder-crm/rudder/internal/scoring"
 )
 
 // Tick is how often the scheduler looks for due runs.
@@ -61,7 +62,8 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) (int, error) {
 	}
 	var pools []pool.Pool
 	err := s.DB.Read.NewSelect().Model(&pools).
-		Where("p.enabled = ? AND (p.return_after_days_no_follow_up > 0 OR p.return_after_days_no_conversion > 0)", true).
+		Where("p.kind = ? AND p.enabled = ? AND (p.return_after_days_no_follow_up > 0 OR p.return_after_days_no_conversion > 0)",
+			pool.KindLeadPool, true).
 		OrderExpr("p.id").Scan(ctx)
 	if err != nil {
 		return 0, err
@@ -76,7 +78,14 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) (int, error) {
 			done++
 		}
 	}
-	return done, nil
+	// Customer pools (switched off by default) run the same way, per pool and day.
+	n, err := pool.ReturnCustomers(ctx, s.DB, s.Log, now)
+	if err != nil {
+		return done + n, err
+	}
+	// Customer scores, once per tenant and UTC day (scoring.Service.Nightly).
+	m, err := (&scoring.Service{DB: s.DB}).Nightly(ctx, now)
+	return done + n + m, err
 }
 
 // claim inserts a run key in tx; false means another run has it.

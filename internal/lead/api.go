@@ -87,6 +87,7 @@ func Register(api huma.API, s *Service) {
 			return &struct{ Body httpx.Page[Lead] }{Body: page}, err
 		})
 	registerDuplicates(api, s, read)
+	registerMerge(api, s, read, write)
 	httpx.Register(api, huma.Operation{OperationID: "create-lead", Method: http.MethodPost, Path: "/api/v1/leads",
 		Tags: []string{"leads"}, Summary: "Create a lead", DefaultStatus: http.StatusCreated,
 		Description: "Refused with 409 and the matches when a lead or customer of the tenant has the same phone, " +
@@ -146,5 +147,43 @@ func registerDuplicates(api huma.API, s *Service, read httpx.Access) {
 		}) (*struct{ Body httpx.Page[Match] }, error) {
 			m, err := s.Duplicates(ctx, in.Phone, in.Email, in.Company)
 			return &struct{ Body httpx.Page[Match] }{Body: httpx.Page[Match]{Items: m}}, err
+		})
+}
+
+// LeadMergeRequest is the merge request: the surviving lead in the path,
+// at the version in If-Match.
+type LeadMergeRequest struct {
+	httpx.IDMatch
+	Body MergeInput
+}
+
+func registerMerge(api huma.API, s *Service, read, write httpx.Access) {
+	httpx.Register(api, huma.Operation{OperationID: "list-lead-duplicate-clusters", Method: http.MethodGet,
+		Path: "/api/v1/leads/duplicate-clusters", Tags: []string{"leads"},
+		Summary: "Groups of open leads in my data scope that share a phone, email or company",
+		Description: "Leads sharing a key are linked transitively (A and B by phone, B and C by company: one cluster). " +
+			"Each cluster lists its leads and the keys they share; clusters come newest first (by their newest lead). " +
+			"Converted, disqualified and merged leads are left out."}, read,
+		func(ctx context.Context, in *struct{ httpx.PageParams }) (*struct {
+			Body httpx.Page[DuplicateCluster]
+		}, error) {
+			page, err := s.Clusters(ctx, in.Limit, in.Cursor)
+			return &struct {
+				Body httpx.Page[DuplicateCluster]
+			}{Body: page}, err
+		})
+	httpx.Register(api, huma.Operation{OperationID: "merge-leads", Method: http.MethodPost, Path: "/api/v1/leads/{id}/merge",
+		Tags: []string{"leads"}, Summary: "Merge duplicate leads into this one", Errors: []int{412, 422},
+		Description: "In one transaction: this lead keeps its values except the fields chosen from another lead; " +
+			"the activities, pool history, attachments and other records of the merged leads move to this lead; the " +
+			"merged leads are kept (disqualified, merged_into_id set, out of lists and duplicate checks) with their " +
+			"history, which gains a 'merged into' entry; this lead's history gains a 'merged_from' entry naming them. " +
+			"Every lead must be in your data scope and not converted; If-Match is this lead's version."}, write,
+		func(ctx context.Context, in *LeadMergeRequest) (*httpx.One[Lead], error) {
+			v, err := httpx.ParseIfMatch(in.IfMatch)
+			if err != nil {
+				return nil, err
+			}
+			return httpx.Answer(s.Merge(ctx, in.ID, v, in.Body))
 		})
 }

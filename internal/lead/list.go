@@ -142,8 +142,10 @@ func (k sortKey) order(q *bun.SelectQuery) *bun.SelectQuery {
 	return q.OrderExpr(k.col + dir + nulls + ", l.id" + dir)
 }
 
-// filter adds the list filters to q.
+// filter adds the list filters to q. Merged leads stay readable by id
+// (for their history) but are in no list and no bulk action.
 func filter(q *bun.SelectQuery, f Filter) *bun.SelectQuery {
+	q = q.Where("l.merged_into_id IS NULL")
 	for _, c := range []struct{ col, v string }{
 		{"l.status", f.Status}, {"l.owner_id", f.OwnerID}, {"l.source", f.Source}, {"l.region", f.Region}, {"l.industry", f.Industry},
 	} {

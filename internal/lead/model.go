@@ -49,6 +49,9 @@ type Lead struct {
 	ConvertedCustomerID *string    `bun:"converted_customer_id" json:"converted_customer_id" doc:"The customer the lead was converted into."`
 	ConvertedContactID  *string    `bun:"converted_contact_id" json:"converted_contact_id" doc:"The contact the lead was converted into."`
 	ConvertedAt         *time.Time `bun:"converted_at" json:"converted_at"`
+	// A merged lead is kept for its history; set by a merge only.
+	MergedIntoID *string    `bun:"merged_into_id" json:"merged_into_id" doc:"The lead this one was merged into; a merged lead is disqualified and out of lists and duplicate checks."`
+	MergedAt     *time.Time `bun:"merged_at" json:"merged_at" audit:"-"`
 	// The dedupe keys are derived from phone, email and company; they are not
 	// part of the API and not audited (the fields they come from are).
 	PhoneKey   string    `bun:"phone_key" json:"-" audit:"-"`

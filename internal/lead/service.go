@@ -23,6 +23,10 @@ type Service struct {
 	// that changes a lead's owner, so the change is in the lead's pool
 	// history (the pool feature sets it; the audit entry is written here).
 	OwnerChanged func(ctx context.Context, c OwnerChange) error
+	// MergeHooks move other features' rows of merged leads to the
+	// survivor, inside the merge's transaction (set where the server is
+	// assembled, so this package imports none of them).
+	MergeHooks []MergeHook
 }
 
 // OwnerChange is a change of owner made by an update.
@@ -169,6 +173,9 @@ func (s *Service) Update(ctx context.Context, id string, version int64, in Patch
 		if err := db.CheckVersion("lead", old.Version, version); err != nil {
 			return err
 		}
+		if err := checkNotMerged(old); err != nil {
+			return err
+		}
 		l := *old
 		if err := applyPatch(&l, in); err != nil {
 			return err
@@ -302,6 +309,9 @@ func (s *Service) Delete(ctx context.Context, id string, version int64) error {
 		}
 		if old.Status == StatusConverted {
 			return apperr.Conflict("a converted lead is kept as the record of its conversion and cannot be deleted")
+		}
+		if err := checkNotMerged(old); err != nil {
+			return err
 		}
 		res, err := tx.NewDelete().Table("leads").Where("id = ? AND tenant_id = ? AND version = ?", id, p.TenantID, old.Version).Exec(ctx)
 		if err := db.Versioned(res, err, "lead", old.Version); err != nil {

@@ -21,9 +21,10 @@ func Register(api huma.API, s *Service) {
 		Tags: []string{"pools"}, Summary: "List the pools of my departments and the pools I am a member of"}, read,
 		func(ctx context.Context, in *struct {
 			DepartmentID string `query:"department_id" format:"uuid"`
+			Kind         string `query:"kind" enum:"lead,customer" doc:"Only pools of this kind."`
 			httpx.PageParams
 		}) (*struct{ Body httpx.Page[Pool] }, error) {
-			page, err := s.List(ctx, in.DepartmentID, in.Limit, in.Cursor)
+			page, err := s.List(ctx, ListFilter{DepartmentID: in.DepartmentID, Kind: in.Kind}, in.Limit, in.Cursor)
 			return &struct{ Body httpx.Page[Pool] }{Body: page}, err
 		})
 	httpx.Register(api, huma.Operation{OperationID: "create-pool", Method: http.MethodPost, Path: "/api/v1/pools",
@@ -101,4 +102,5 @@ func Register(api huma.API, s *Service) {
 			ev, err := s.Events(ctx, in.ID)
 			return &struct{ Body httpx.Page[PoolEvent] }{Body: httpx.Page[PoolEvent]{Items: ev}}, err
 		})
+	registerCustomerPools(api, s)
 }

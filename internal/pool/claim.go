@@ -187,10 +187,13 @@ func first(p []Pool) *Pool {
 func Hook(ctx context.Context, leadID string, fromPool, to *string) error {
 	tx, ok := db.InTxFrom(ctx)
 	if !ok {
-		return errors.New("pool: owner change outside a transaction")
+		return ErrNoTx
 	}
 	return RecordEvent(ctx, tx, leadID, fromPool, to, KindAssign, "")
 }
+
+// ErrNoTx means a hook was called outside a transaction.
+var ErrNoTx = errors.New("pool: owner change outside a transaction")
 
 // claimedFromMyPool reports whether a lead's latest move took it out of a
 // pool the caller is a member of.

@@ -10,6 +10,10 @@
 // reaches a pool's leads only as a member, through GET /pools/{id}/leads,
 // which leaves out the contact details (phone, email, WeChat) until the lead
 // is claimed.
+//
+// Customer pools (switched off per tenant by default) are pools of kind
+// "customer" in the same table, with the same rules over customers: see
+// customer_pool.go.
 package pool
 
 import (
@@ -37,6 +41,7 @@ type Pool struct {
 	DepartmentID   string `bun:"department_id" json:"department_id"`
 	DepartmentName string `bun:"department_name,scanonly" json:"department_name" audit:"-"`
 	Name           string `bun:"name" json:"name"`
+	Kind           string `bun:"kind" json:"kind" enum:"lead,customer" doc:"What the pool holds: leads, or customers (customer pools are switched off until the tenant setting customer_pools_enabled is on)."`
 	ClaimLimit     int    `bun:"claim_limit" json:"claim_limit" doc:"A member may claim while they hold fewer open leads (new, contacted, qualified; all of their open leads, however they got them) than this; 0: no limit."`
 	// The pool clocks: an owned lead of the pool's department goes back to
 	// the pool when it has had no follow-up for N days (counted from its last

@@ -166,6 +166,11 @@ func OpenLeads(ctx context.Context, tx bun.IDB, tenantID, userID string) (int, e
 // (the first made, when it has several), else its parent's, and so on up.
 // It answers nil when there is none.
 func DepartmentPool(ctx context.Context, tx bun.IDB, tenantID string, deptID *string) (*Pool, error) {
+	return departmentPool(ctx, tx, tenantID, deptID, KindLeadPool)
+}
+
+// departmentPool is DepartmentPool among the pools of one kind.
+func departmentPool(ctx context.Context, tx bun.IDB, tenantID string, deptID *string, kind string) (*Pool, error) {
 	if deptID == nil {
 		return nil, nil
 	}
@@ -178,7 +183,7 @@ func DepartmentPool(ctx context.Context, tx bun.IDB, tenantID string, deptID *st
 	}
 	var out []Pool
 	err = tx.NewSelect().Model(&out).ColumnExpr("p.*").Join("JOIN departments AS d ON d.id = p.department_id").
-		Where("p.tenant_id = ? AND p.enabled = ? AND ? LIKE d.path || '%'", tenantID, true, path).
+		Where("p.tenant_id = ? AND p.kind = ? AND p.enabled = ? AND ? LIKE d.path || '%'", tenantID, kind, true, path).
 		OrderExpr("LENGTH(d.path) DESC, p.id ASC").Limit(1).Scan(ctx)
 	if err != nil || len(out) == 0 {
 		return nil, err

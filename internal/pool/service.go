@@ -24,6 +24,7 @@ type Service struct {
 // PoolInput creates a pool.
 type PoolInput struct {
 	Name                        string   `json:"name" minLength:"1" maxLength:"80"`
+	Kind                        string   `json:"kind,omitempty" enum:"lead,customer" doc:"Default lead; customer needs the tenant setting customer_pools_enabled."`
 	DepartmentID                string   `json:"department_id" format:"uuid" doc:"The department whose pool it is; must be in your data scope."`
 	ClaimLimit                  int      `json:"claim_limit,omitempty" minimum:"0" maximum:"100000"`
 	ReturnAfterDaysNoFollowUp   int      `json:"return_after_days_no_follow_up,omitempty" minimum:"0" maximum:"3650"`
@@ -97,16 +98,22 @@ func (s *Service) members(ctx context.Context, pools []Pool) error {
 	return nil
 }
 
+// ListFilter narrows a pool list; zero values do not filter.
+type ListFilter struct{ DepartmentID, Kind string }
+
 // List returns one page of the pools the caller may see, oldest first.
-func (s *Service) List(ctx context.Context, departmentID string, limit int, cursor string) (httpx.Page[Pool], error) {
+func (s *Service) List(ctx context.Context, f ListFilter, limit int, cursor string) (httpx.Page[Pool], error) {
 	var page httpx.Page[Pool]
 	keys, err := httpx.DecodeCursor(cursor, "id", 1)
 	if err != nil {
 		return page, err
 	}
 	q := s.pools(ctx)
-	if departmentID != "" {
-		q = q.Where("p.department_id = ?", departmentID)
+	if f.DepartmentID != "" {
+		q = q.Where("p.department_id = ?", f.DepartmentID)
+	}
+	if f.Kind != "" {
+		q = q.Where("p.kind = ?", f.Kind)
 	}
 	if keys != nil {
 		q = q.Where("p.id > ?", keys[0])
@@ -183,7 +190,7 @@ func (s *Service) setMembers(ctx context.Context, tx bun.Tx, p *Pool) error {
 func (s *Service) Create(ctx context.Context, in PoolInput) (*Pool, error) {
 	p := auth.From(ctx)
 	now := time.Now().UTC()
-	pl := &Pool{ID: ids.New(), TenantID: p.TenantID, DepartmentID: in.DepartmentID, Name: strings.TrimSpace(in.Name),
+	pl := &Pool{ID: ids.New(), TenantID: p.TenantID, DepartmentID: in.DepartmentID, Name: strings.TrimSpace(in.Name), Kind: kindOf(in.Kind),
 		ClaimLimit: in.ClaimLimit, ReturnAfterDaysNoFollowUp: in.ReturnAfterDaysNoFollowUp,
 		ReturnAfterDaysNoConversion: in.ReturnAfterDaysNoConversion, ReclaimCooldownDays: in.ReclaimCooldownDays,
 		Enabled: in.Enabled == nil || *in.Enabled, CreatedAt: now, UpdatedAt: now, Version: 1}
@@ -192,6 +199,9 @@ func (s *Service) Create(ctx context.Context, in PoolInput) (*Pool, error) {
 			return err
 		} else if !ok {
 			return apperr.Invalid("body.department_id", "no department of that id in your data scope")
+		}
+		if err := s.kindAllowed(ctx, pl.Kind); err != nil {
+			return err
 		}
 		var err error
 		if pl.MemberIDs, err = s.checkMembers(ctx, in.MemberIDs); err != nil {
@@ -300,12 +310,16 @@ func (s *Service) Delete(ctx context.Context, id string, version int64) error {
 		if err := manageable(ctx, s.DB, old); err != nil {
 			return err
 		}
-		n, err := tx.NewSelect().Table("leads").Where("tenant_id = ? AND pool_id = ?", p.TenantID, id).Count(ctx)
+		table := "leads"
+		if old.Kind == KindCustomerPool {
+			table = "customers"
+		}
+		n, err := tx.NewSelect().Table(table).Where("tenant_id = ? AND pool_id = ?", p.TenantID, id).Count(ctx)
 		if err != nil {
 			return err
 		}
 		if n > 0 {
-			return apperr.Conflict("pool %q still holds %d leads; assign them or move them to another pool first", old.Name, n)
+			return apperr.Conflict("pool %q still holds %d %s; assign them or move them to another pool first", old.Name, n, table)
 		}
 		if _, err := tx.NewDelete().Table("pool_members").Where("pool_id = ?", id).Exec(ctx); err != nil {
 			return err

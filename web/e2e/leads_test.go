@@ -129,7 +129,7 @@ func leadsFlow(t *testing.T, env *apitest.Env) {
 	p.waitText(row1, name1)
 
 	// Open the first lead (a click on its row) and move it forward.
-	p.click(row1 + " td:first-child")
+	p.click(row1 + " td:nth-child(2)") // the first cell selects the row
 	p.waitText(".ant-drawer-open .ant-drawer-title", name1)
 	p.waitText(".ant-drawer-open "+tid("lead-summary"), "新线索", rep1Name)
 	p.waitText(".ant-drawer-open "+tid("lead-status"), "新线索")
@@ -170,7 +170,7 @@ func leadsFlow(t *testing.T, env *apitest.Env) {
 	}
 
 	// The first lead's history shows the status change by name.
-	p.click(row1 + " td:first-child")
+	p.click(row1 + " td:nth-child(2)") // the first cell selects the row
 	p.waitText(".ant-drawer-open .ant-drawer-title", name1)
 	p.click(".ant-drawer-open " + tid("lead-tab-history"))
 	history := ".ant-drawer-open " + tid("history")

@@ -15,7 +15,16 @@ const UsersPage = lazy(() => import('./pages/UsersPage'));
 const DepartmentsPage = lazy(() => import('./pages/DepartmentsPage'));
 const RolesPage = lazy(() => import('./pages/RolesPage'));
 const TokensPage = lazy(() => import('./pages/TokensPage'));
+const WebFormsPage = lazy(() => import('./pages/WebFormsPage'));
 const AuditPage = lazy(() => import('./pages/AuditPage'));
+const PoolsPage = lazy(() => import('./pages/PoolsPage'));
+const MyDayPage = lazy(() => import('./pages/MyDayPage'));
+const ImportPage = lazy(() => import('./pages/ImportPage'));
+const DuplicatesPage = lazy(() => import('./pages/DuplicatesPage'));
+const CustomersPage = lazy(() => import('./pages/CustomersPage'));
+const CustomerPage = lazy(() => import('./pages/CustomerPage'));
+const ScoringModelPage = lazy(() => import('./pages/ScoringModelPage'));
+const CustomerMatrixPage = lazy(() => import('./pages/CustomerMatrixPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 function page(el: React.ReactNode, permission?: string) {
@@ -43,12 +52,21 @@ export default function App() {
             >
               <Route index element={<HomePage />} />
               <Route path="leads" element={page(<LeadsPage />, 'lead.read')} />
+              <Route path="leads/import" element={page(<ImportPage />, 'lead.write')} />
+              <Route path="leads/duplicates" element={page(<DuplicatesPage />, 'lead.read')} />
+              <Route path="pools" element={page(<PoolsPage />, 'lead.read')} />
+              <Route path="my-day" element={page(<MyDayPage />, 'activity.read')} />
+              <Route path="customers" element={page(<CustomersPage />, 'customer.read')} />
+              <Route path="customers/:id" element={page(<CustomerPage />, 'customer.read')} />
               <Route path="opportunities/board" element={page(<BoardPage />, 'deal.read')} />
               <Route path="analytics/funnel" element={page(<FunnelPage />, 'analytics.read')} />
+              <Route path="analytics/customer-matrix" element={page(<CustomerMatrixPage />, 'analytics.read')} />
+              <Route path="admin/scoring" element={page(<ScoringModelPage />, 'customer.read')} />
               <Route path="admin/users" element={page(<UsersPage />, 'user.read')} />
               <Route path="admin/departments" element={page(<DepartmentsPage />, 'department.read')} />
               <Route path="admin/roles" element={page(<RolesPage />, 'role.read')} />
               <Route path="admin/tokens" element={page(<TokensPage />, 'token.manage')} />
+              <Route path="admin/web-forms" element={page(<WebFormsPage />, 'webform.manage')} />
               <Route path="admin/audit" element={page(<AuditPage />, 'audit.read')} />
               <Route path="*" element={page(<NotFoundPage />)} />
             </Route>

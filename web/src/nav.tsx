@@ -10,6 +10,10 @@ import {
   SafetyCertificateOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
+import { CalendarOutlined, InboxOutlined } from '@ant-design/icons';
+import { ShopOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, StarOutlined } from '@ant-design/icons';
+import { FormOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { MessageKey } from './i18n';
 
@@ -33,15 +37,21 @@ export interface NavItem {
 
 export const NAV: NavItem[] = [
   { path: '/', label: 'nav.home', icon: <HomeOutlined />, testid: 'nav-home' },
+  { path: '/my-day', label: 'nav.myDay', icon: <CalendarOutlined />, testid: 'nav-my-day', permission: 'activity.read', group: 'sales' },
   { path: '/leads', label: 'nav.leads', icon: <ProfileOutlined />, testid: 'nav-leads', permission: 'lead.read', group: 'sales' },
+  { path: '/pools', label: 'nav.pools', icon: <InboxOutlined />, testid: 'nav-pools', permission: 'lead.read', group: 'sales' },
+  { path: '/customers', label: 'nav.customers', icon: <ShopOutlined />, testid: 'nav-customers', permission: 'customer.read', group: 'sales' },
   { path: '/opportunities/board', label: 'nav.board', icon: <ProjectOutlined />, testid: 'nav-board', permission: 'deal.read', group: 'sales' },
   { path: '/analytics/funnel', label: 'nav.funnel', icon: <FunnelPlotOutlined />, testid: 'nav-funnel', permission: 'analytics.read', group: 'sales' },
-  // Later in the sales group: pools (公海), customers.
+  { path: '/analytics/customer-matrix', label: 'nav.customerMatrix', icon: <AppstoreOutlined />, testid: 'nav-customer-matrix', permission: 'analytics.read', group: 'sales' },
+  // Later in the sales group: customers.
   { path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, testid: 'nav-users', permission: 'user.read', group: 'admin' },
   { path: '/admin/departments', label: 'nav.departments', icon: <ApartmentOutlined />, testid: 'nav-departments', permission: 'department.read', group: 'admin' },
   { path: '/admin/roles', label: 'nav.roles', icon: <SafetyCertificateOutlined />, testid: 'nav-roles', permission: 'role.read', group: 'admin' },
   // API tokens are the user's own; token.manage lets a user have them.
   { path: '/admin/tokens', label: 'nav.tokens', icon: <KeyOutlined />, testid: 'nav-tokens', permission: 'token.manage', group: 'admin' },
+  { path: '/admin/web-forms', label: 'nav.webForms', icon: <FormOutlined />, testid: 'nav-web-forms', permission: 'webform.manage', group: 'admin' },
+  { path: '/admin/scoring', label: 'nav.scoring', icon: <StarOutlined />, testid: 'nav-scoring', permission: 'scoring.manage', group: 'admin' },
   { path: '/admin/audit', label: 'nav.audit', icon: <AuditOutlined />, testid: 'nav-audit', permission: 'audit.read', group: 'admin' },
 ];
 

@@ -1,9 +1,14 @@
-import { Card, Col, Descriptions, Row, Tag, Typography } from 'antd';
+import { lazy, Suspense } from 'react';
+import { Card, Col, Descriptions, Row, Spin, Tag, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import { useAuth } from '../auth';
 import { useI18n } from '../i18n';
 import { NAV } from '../nav';
 import { roleName, scopeLabel } from '../components/labels';
+
+// "My day" is the home page's main panel for whoever has activities; loaded on demand
+// since it brings the lead drawer along.
+const MyDayPanel = lazy(() => import('./MyDayPage').then((m) => ({ default: m.MyDayPanel })));
 
 export default function HomePage() {
   const { me, can } = useAuth();
@@ -16,6 +21,14 @@ export default function HomePage() {
         {t('home.welcome', { name: me.user.name })}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{t('home.intro')}</Typography.Paragraph>
+      {can('activity.read') ? (
+        <div style={{ marginBottom: 16 }}>
+          <Typography.Title level={5}>{t('nav.myDay')}</Typography.Title>
+          <Suspense fallback={<Spin />}>
+            <MyDayPanel />
+          </Suspense>
+        </div>
+      ) : null}
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={14}>
           <Card title={t('home.account')}>

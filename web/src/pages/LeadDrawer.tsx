@@ -12,6 +12,9 @@ import { formatDateTime } from '../format';
 import { FormDrawer } from '../components/FormDrawer';
 import { UserSelect } from '../components/UserSelect';
 import { HistoryList } from '../components/HistoryList';
+import { ActivityTimeline } from '../components/ActivityTimeline';
+import { ReturnToPoolButton } from './LeadPoolActions';
+import { AssignLeadButton, ConvertLeadButton } from './LeadActions';
 import { leadStatusLabel } from '../components/labels';
 import { useIsMobile } from '../components/useMediaQuery';
 import { SuggestInput, splitList } from '../components/SuggestInput';
@@ -324,6 +327,13 @@ export function LeadDrawer({ open, lead, onClose, onSaved, onStale }: Props) {
       {/* Lead actions of later slices (claim, return to pool, assign, convert to customer) belong
           here, above the tabs, once their endpoints exist. */}
       {lead ? (
+        <Space wrap style={{ marginBottom: 12 }}>
+          <ConvertLeadButton lead={lead} onDone={() => onStale?.()} />
+          <AssignLeadButton lead={lead} onDone={() => onStale?.()} />
+          <ReturnToPoolButton lead={lead} onReturned={(l) => onSaved(l, false)} />
+        </Space>
+      ) : null}
+      {lead ? (
         <Tabs
           items={[
             {
@@ -336,6 +346,12 @@ export function LeadDrawer({ open, lead, onClose, onSaved, onStale }: Props) {
                 </>
               ),
               forceRender: true,
+            },
+            {
+              key: 'activities',
+              label: <span data-testid="lead-tab-activities">{t('activity.tab')}</span>,
+              // A follow-up moves the lead's status and pool clock: onStale reloads it.
+              children: <ActivityTimeline subjects={[{ type: 'lead', id: lead.id }]} onChanged={onStale} />,
             },
             { key: 'history', label: <span data-testid="lead-tab-history">{t('tab.history')}</span>, children: <HistoryList resource="leads" id={lead.id} /> },
           ]}

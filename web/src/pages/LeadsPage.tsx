@@ -2,7 +2,8 @@
 // and a drawer per lead (details and history) that also creates new ones.
 import { useEffect, useMemo, useState } from 'react';
 import { Button, DatePicker, Input, Select, Table, Tag, type TableProps } from 'antd';
-import { FilterOutlined, PlusOutlined } from '@ant-design/icons';
+import { FilterOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { Link } from 'react-router-dom';
 import type { Dayjs } from 'dayjs';
 import { api } from '../api';
 import { useAuth } from '../auth';
@@ -18,6 +19,7 @@ import { useIsMobile } from '../components/useMediaQuery';
 import { leadStatusLabel } from '../components/labels';
 import { DEFAULT_LEAD_SORT, LEAD_STATUSES, dayRangeQuery, sortFromTable, sortOrderOf, type LeadSort } from '../leads';
 import { LeadDrawer, LeadStatusTag } from './LeadDrawer';
+import { LeadBulkBar } from './LeadBulkBar';
 import { SuggestInput, splitList } from '../components/SuggestInput';
 import type { Lead } from '../types';
 
@@ -62,6 +64,7 @@ export default function LeadsPage() {
     sort,
   };
   const list = useCursorList<Lead>('/leads', params, onError);
+  const [selected, setSelected] = useState<string[]>([]);
   const filtered = !!(q || status || typed.source || typed.region || typed.industry || ownerId || created[0] || created[1]);
 
   // The drawer's open state is kept apart from the lead it shows, so the
@@ -193,9 +196,19 @@ export default function LeadsPage() {
         title={t('nav.leads')}
         extra={
           canWrite ? (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => openDrawer(null)} data-testid="create-lead">
-              {t('lead.create')}
-            </Button>
+            <>
+              <Link to="/leads/import">
+                <Button icon={<UploadOutlined />} data-testid="import-leads">
+                  {t('import.button')}
+                </Button>
+              </Link>
+              <Link to="/leads/duplicates">
+                <Button data-testid="lead-duplicates">{t('dup.open')}</Button>
+              </Link>
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => openDrawer(null)} data-testid="create-lead">
+                {t('lead.create')}
+              </Button>
+            </>
           ) : null
         }
       />
@@ -255,8 +268,10 @@ export default function LeadsPage() {
           </div>
         ) : null}
       </div>
+      <LeadBulkBar ids={selected} filter={filtered ? params : undefined} onClear={() => setSelected([])} onDone={() => { setSelected([]); list.reload(); }} />
       <Table<Lead>
         rowKey="id"
+        rowSelection={canWrite ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)), columnWidth: 40 } : undefined}
         size="middle"
         columns={columns}
         dataSource={list.items}

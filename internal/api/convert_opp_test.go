@@ -1,0 +1,56 @@
+package api_test
+
+import (
+	"testing"
+
+	"github.com/rudder-crm/rudder/internal/apitest"
+)
+
+// TestConvertWithOpportunity: a conversion can open the customer's first
+// opportunity in the same transaction; a bad opportunity refuses the whole
+// conversion, naming the field, and leaves the lead open.
+func TestConvertWithOpportunity(t *testing.T) {
+	each(t, func(t *testing.T, e *apitest.Env) {
+		rep := e.Demo("east1.rep1@demo.local")
+		l := newLead(t, rep, map[string]any{"contact_name": "孔明", "company": "卧龙智能装备有限公司", "phone": "13700137000"})
+		lp := "/api/v1/leads/" + l["id"].(string)
+
+		bad := map[string]any{"customer": map[string]any{}, "opportunity": map[string]any{
+			"amount": map[string]any{"amount": 500000, "currency": "cny"}, "expected_close": "2027-03-31"}}
+		if p := rep.Do("POST", lp+"/convert", bad).Want(422).Problem(); !p.Names("body.opportunity.amount.currency") {
+			t.Fatalf("bad currency: %+v", p)
+		}
+		bad["opportunity"] = map[string]any{"amount": map[string]any{"amount": 500000, "currency": "CNY"}, "expected_close": "明年"}
+		if p := rep.Do("POST", lp+"/convert", bad).Want(422).Problem(); !p.Names("body.opportunity.expected_close") {
+			t.Fatalf("bad date: %+v", p)
+		}
+		if got := rep.Do("GET", lp, nil).Want(200).Map(); got["status"] != "new" || got["converted_customer_id"] != nil {
+			t.Fatalf("a refused conversion changed the lead: %v", got)
+		}
+		var list struct{ Items []map[string]any }
+		rep.Do("GET", "/api/v1/customers?q="+"卧龙", nil).Want(200).JSON(&list)
+		if len(list.Items) != 0 {
+			t.Fatalf("a refused conversion left a customer: %v", list.Items)
+		}
+
+		var cv struct {
+			Customer    map[string]any
+			Contact     map[string]any
+			Opportunity *struct{ ID, Name string }
+		}
+		rep.Do("POST", lp+"/convert", map[string]any{"customer": map[string]any{}, "opportunity": map[string]any{
+			"amount": map[string]any{"amount": 880000_00, "currency": "CNY"}, "expected_close": "2027-03-31"}}).Want(201).JSON(&cv)
+		if cv.Opportunity == nil || cv.Opportunity.Name != "卧龙智能装备有限公司" {
+			t.Fatalf("conversion without its opportunity: %+v", cv)
+		}
+		o := rep.Do("GET", "/api/v1/opportunities/"+cv.Opportunity.ID, nil).Want(200).Map()
+		amount, cur := money(o["amount"])
+		if o["customer_id"] != cv.Customer["id"] || amount != 880000_00 || cur != "CNY" || o["stage_name"] != "初步接洽" ||
+			o["owner_id"] != cv.Customer["owner_id"] {
+			t.Fatalf("opportunity: %v", o)
+		}
+		if ids, _ := o["contact_ids"].([]any); len(ids) != 1 || ids[0] != cv.Contact["id"] {
+			t.Fatalf("the new contact is not involved: %v", o["contact_ids"])
+		}
+	})
+}

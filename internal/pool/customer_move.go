@@ -1,0 +1,146 @@
+package pool
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/rudder-crm/rudder/internal/audit"
+	"github.com/rudder-crm/rudder/internal/auth"
+	"github.com/rudder-crm/rudder/internal/platform/db"
+	"github.com/rudder-crm/rudder/internal/platform/ids"
+)
+
+// CustomerState is what a move needs to know of a customer.
+type CustomerState struct {
+	ID           string  `bun:"id"`
+	TenantID     string  `bun:"tenant_id"`
+	Name         string  `bun:"name"`
+	OwnerID      *string `bun:"owner_id"`
+	PoolID       *string `bun:"pool_id"`
+	DepartmentID *string `bun:"department_id"`
+	Version      int64   `bun:"version"`
+}
+
+var customerStateCols = []string{"c.id", "c.tenant_id", "c.name", "c.owner_id", "c.pool_id", "c.department_id", "c.version"}
+
+// LoadCustomer reads a customer of the caller's tenant, whatever the
+// caller's data scope (callers decide what the caller may do with it).
+func LoadCustomer(ctx context.Context, d *db.DB, id string) (*CustomerState, error) {
+	var c CustomerState
+	err := d.R(ctx).NewSelect().TableExpr("customers AS c").Column(customerStateCols...).
+		Where("c.id = ? AND c.tenant_id = ?", id, auth.From(ctx).TenantID).Scan(ctx, &c)
+	return &c, db.NotFound(err, "customer")
+}
+
+// CustomerInScope reports whether the caller's data scope covers the customer.
+func CustomerInScope(ctx context.Context, d *db.DB, id string) (bool, error) {
+	scope, args := auth.From(ctx).ScopeSQL("c.tenant_id", "c.owner_id", "c.department_id")
+	n, err := d.R(ctx).NewSelect().TableExpr("customers AS c").Where("c.id = ?", id).Where(scope, args...).Count(ctx)
+	return n > 0, err
+}
+
+// CustomerPoolEvent is one change of a customer's owner or pool.
+type CustomerPoolEvent struct {
+	bun.BaseModel `bun:"table:customer_pool_events,alias:e"`
+	ID            string    `bun:"id,pk" json:"id"`
+	TenantID      string    `bun:"tenant_id" json:"-"`
+	CustomerID    string    `bun:"customer_id" json:"customer_id"`
+	PoolID        *string   `bun:"pool_id" json:"pool_id" doc:"The pool the customer came from (claim, assign) or went to (return, auto_return)."`
+	Kind          string    `bun:"kind" json:"kind" enum:"claim,return,auto_return,assign"`
+	UserID        *string   `bun:"user_id" json:"user_id" doc:"The new owner of a claim or assign, the previous owner of a return."`
+	ActorID       string    `bun:"actor_id" json:"actor_id" doc:"Who did it; \"system\" for the automatic return."`
+	Reason        string    `bun:"reason" json:"reason"`
+	At            time.Time `bun:"at" json:"at"`
+}
+
+// CustomerMove is one change of a customer's owner or pool.
+type CustomerMove struct {
+	Customer *CustomerState // as read: the update applies only if the customer is still so
+	Kind     string
+	// Exactly one of ToOwner and ToPool is set.
+	ToOwner, ToPool *string
+	ToDept          *string
+	Reason          string
+}
+
+// ApplyCustomer moves a customer like Apply moves a lead: one conditional
+// UPDATE (of racing moves exactly one wins, the others get ErrMoved), the
+// contacts' copies of owner and department kept in step, a pool event and
+// an audit entry, inside the transaction of ctx.
+func ApplyCustomer(ctx context.Context, d *db.DB, m CustomerMove) error {
+	return d.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		now := time.Now().UTC()
+		c := m.Customer
+		var pooledAt, assignedAt *time.Time
+		if m.ToPool != nil {
+			pooledAt = &now
+		} else {
+			assignedAt = &now
+		}
+		q := tx.NewUpdate().Table("customers").Set("owner_id = ?", m.ToOwner).Set("pool_id = ?", m.ToPool).
+			Set("department_id = ?", m.ToDept).Set("pooled_at = ?", pooledAt).Set("assigned_at = ?", assignedAt).
+			Set("updated_at = ?", now).Set("version = version + 1").
+			Where("id = ? AND tenant_id = ?", c.ID, c.TenantID)
+		if c.OwnerID != nil {
+			q = q.Where("owner_id = ?", *c.OwnerID)
+		} else {
+			q = q.Where("owner_id IS NULL AND pool_id = ?", c.PoolID)
+		}
+		res, err := q.Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return ErrMoved
+		}
+		if _, err := tx.NewUpdate().Table("contacts").Set("owner_id = ?, department_id = ?", m.ToOwner, m.ToDept).
+			Where("customer_id = ? AND tenant_id = ?", c.ID, c.TenantID).Exec(ctx); err != nil {
+			return err
+		}
+		e := &CustomerPoolEvent{ID: ids.New(), TenantID: c.TenantID, CustomerID: c.ID, Kind: m.Kind,
+			ActorID: auth.From(ctx).UserID, Reason: m.Reason, At: now}
+		if m.Kind == KindReturn || m.Kind == KindAutoReturn {
+			e.PoolID, e.UserID = m.ToPool, c.OwnerID
+		} else {
+			e.PoolID, e.UserID = c.PoolID, m.ToOwner
+		}
+		if _, err := tx.NewInsert().Model(e).Exec(ctx); err != nil {
+			return err
+		}
+		var changes []audit.Change
+		for _, f := range []struct {
+			field    string
+			old, new *string
+		}{{"owner_id", c.OwnerID, m.ToOwner}, {"department_id", c.DepartmentID, m.ToDept}, {"pool_id", c.PoolID, m.ToPool}} {
+			if !same(f.old, f.new) {
+				changes = append(changes, audit.Change{Field: f.field, Old: val(f.old), New: val(f.new)})
+			}
+		}
+		c.OwnerID, c.PoolID, c.DepartmentID, c.Version = m.ToOwner, m.ToPool, m.ToDept, c.Version+1
+		return audit.Record(ctx, tx, audit.Update, "customer", c.ID, changes)
+	})
+}
+
+// CustomerHook records, in the customer's pool history, an owner change made
+// by a customer update (a manager handing out a pooled customer).
+func CustomerHook(ctx context.Context, customerID string, fromPool, to *string) error {
+	tx, ok := db.InTxFrom(ctx)
+	if !ok {
+		return ErrNoTx
+	}
+	p := auth.From(ctx)
+	_, err := tx.NewInsert().Model(&CustomerPoolEvent{ID: ids.New(), TenantID: p.TenantID, CustomerID: customerID,
+		PoolID: fromPool, Kind: KindAssign, UserID: to, ActorID: p.UserID, At: time.Now().UTC()}).Exec(ctx)
+	return err
+}
+
+// OwnedCustomers counts the customers a user owns (a customer pool's claim
+// limit counts them all, however the rep got them).
+func OwnedCustomers(ctx context.Context, tx bun.IDB, tenantID, userID string) (int, error) {
+	n, err := tx.NewSelect().Table("customers").Where("tenant_id = ? AND owner_id = ?", tenantID, userID).Count(ctx)
+	return int(n), err
+}
