@@ -91,6 +91,9 @@ func New(d *db.DB, o Options) *Server {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	// Statements every write transaction runs are prepared once, up front
+	// (see db.Hot).
+	d.PrepareHot(context.Background())
 	s := &Server{}
 	mux := recordingMux{ServeMux: http.NewServeMux(), patterns: &s.Patterns}
 	s.API = humago.New(mux, apiConfig(o.Version))

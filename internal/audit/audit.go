@@ -13,6 +13,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/rudder-crm/rudder/internal/auth"
+	"github.com/rudder-crm/rudder/internal/platform/db"
 	"github.com/rudder-crm/rudder/internal/platform/httpx"
 	"github.com/rudder-crm/rudder/internal/platform/ids"
 )
@@ -71,9 +72,19 @@ func Record(ctx context.Context, tx bun.IDB, action, objectType, objectID string
 		ID: ids.New(), TenantID: p.TenantID, At: time.Now().UTC(), ActorID: p.UserID, ActorName: p.UserName,
 		RequestID: httpx.RequestID(ctx), Action: action, ObjectType: objectType, ObjectID: objectID, ChangesJSON: string(b),
 	}
+	if d, ok := db.InTxOf(ctx); ok {
+		// Every write records an entry: a prepared statement, not SQL
+		// parsed anew while the write lock is held.
+		_, err = d.ExecHot(ctx, insertEntry, e.ID, e.TenantID, d.TimeArg(e.At), e.ActorID, e.ActorName, e.RequestID,
+			e.Action, e.ObjectType, e.ObjectID, e.ChangesJSON)
+		return err
+	}
 	_, err = tx.NewInsert().Model(e).Exec(ctx)
 	return err
 }
+
+var insertEntry = db.NewHot(`INSERT INTO audit_log (id, tenant_id, at, actor_id, actor_name, request_id, action, object_type, object_id, changes)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 
 // Diff lists the fields that differ between old and new, two values of the
 // same struct type (either may be nil, for creates and deletes). Fields are

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -167,7 +168,7 @@ func (g *generator) customer(name, industry, province string, owner person, at t
 	// Revenue grows with head count: 5万 to 1亿 yuan a year, log-uniform within the band.
 	bands := [][2]float64{{5e4, 2e6}, {1e6, 2e7}, {5e6, 5e7}, {5e6, 5e7}, {3e7, 3e8}, {1e8, 1e9}}
 	return &customer.Customer{ID: ids.New(), TenantID: g.tenant, Name: name, Industry: industry, Size: sizes[size],
-		Region: province, Address: province + "市", AnnualRevenue: g.money(bands[size][0], bands[size][1]), RevenueCurrency: "CNY",
+		Region: province, Address: address(province), AnnualRevenue: g.money(bands[size][0], bands[size][1]), RevenueCurrency: "CNY",
 		OwnerID: ptr(owner.id), DepartmentID: ptr(owner.dept), CreatedBy: owner.id, CreatedAt: at, UpdatedAt: at, Version: 1}
 }
 
@@ -177,6 +178,13 @@ func (g *generator) contact(c *customer.Customer, owner person, name, title, pho
 		OwnerID: c.OwnerID, DepartmentID: c.DepartmentID, CreatedBy: owner.id, CreatedAt: c.CreatedAt, UpdatedAt: c.CreatedAt, Version: 1}
 	ct.PhoneKey, ct.EmailKey = lead.PhoneKey(phone), lead.EmailKey(email)
 	return ct
+}
+
+// address is a street address in the province's capital.
+func address(province string) string {
+	capital := map[string]string{"上海": "上海市浦东新区", "浙江": "浙江省杭州市西湖区", "江苏": "江苏省南京市建邺区",
+		"广东": "广东省广州市天河区", "福建": "福建省厦门市思明区"}[province]
+	return capital + []string{"科技路", "创新大道", "人民路", "环城北路"}[len(province)%4] + "88号"
 }
 
 // oppRow is a generated opportunity with the times it entered each stage.
@@ -212,7 +220,7 @@ func (g *generator) opportunities(customers []*custRow) ([]*oppRow, []*deal.Stag
 		created := g.when(c.CreatedAt, g.now.Add(-time.Hour))
 		amount := g.money(30000, 3000000)
 		o := &deal.Opportunity{ID: ids.New(), TenantID: g.tenant, PipelineID: g.pipeline, CustomerID: c.ID,
-			Name: trimRunes(c.Name, 8) + " · " + products[g.pick(len(products))], Amount: deal.DealMoney{Amount: amount, Currency: "CNY"},
+			Name: shortName(c.Name) + " · " + products[g.pick(len(products))], Amount: deal.DealMoney{Amount: amount, Currency: "CNY"},
 			OwnerID: c.OwnerID, DepartmentID: c.DepartmentID, ForecastCategory: deal.ForecastPipeline,
 			CreatedBy: c.owner.id, CreatedAt: created, UpdatedAt: created, Version: 1}
 		r := &oppRow{Opportunity: o, owner: c.owner, path: []int{open[0]}, entered: []time.Time{created}}
@@ -319,12 +327,14 @@ func (g *generator) evaluate(o *deal.Opportunity) {
 	o.HealthScore = deal.Health(o.NeedScore, o.BudgetScore, o.DecisionChainScore, o.TimelineScore, o.CompetitiveScore)
 }
 
-func trimRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
+// shortName is a company name without its legal suffix, as people say it.
+func shortName(s string) string {
+	for _, suffix := range []string{"股份有限公司", "集团有限公司", "有限公司"} {
+		if t, ok := strings.CutSuffix(s, suffix); ok {
+			return t
+		}
 	}
-	return string(r[:n])
+	return s
 }
 
 // Activity texts by kind.

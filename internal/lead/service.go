@@ -100,9 +100,13 @@ func (s *Service) leads(ctx context.Context) *bun.SelectQuery {
 }
 
 // Get returns one lead in the caller's scope; any other is not found.
+// It is a prepared statement (one per kind of scope), as every lead write
+// answers with it.
 func (s *Service) Get(ctx context.Context, id string) (*Lead, error) {
+	scope, args := auth.From(ctx).ScopeSQL("l.tenant_id", "l.owner_id", "l.department_id")
 	var l Lead
-	err := s.leads(ctx).Where("l.id = ?", id).Scan(ctx, &l)
+	err := s.DB.GetOne(ctx, &l, `SELECT l.*, COALESCE(u.name, '') AS owner_name FROM leads AS l
+		LEFT JOIN users AS u ON u.id = l.owner_id WHERE `+scope+` AND l.id = ?`, append(args, id)...)
 	return &l, db.NotFound(err, "lead")
 }
 
@@ -134,7 +138,7 @@ func (s *Service) Create(ctx context.Context, in Input) (*Lead, error) {
 				return &DuplicatesError{Matches: matches}
 			}
 		}
-		if _, err := tx.NewInsert().Model(l).Exec(ctx); err != nil {
+		if err := s.DB.InsertHot(ctx, insertLead, l); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Create, "lead", l.ID, audit.Diff(nil, l))
@@ -144,6 +148,10 @@ func (s *Service) Create(ctx context.Context, in Input) (*Lead, error) {
 	}
 	return s.Get(ctx, l.ID)
 }
+
+// insertLead is the prepared insert of a lead (creates are hot: web forms,
+// the API, the UI).
+var insertLead = db.NewHotInsert((*Lead)(nil))
 
 // owner resolves who a lead is given to: the caller when id is absent or
 // the caller; anyone else needs lead.assign and must be an active user in

@@ -14,6 +14,16 @@ import (
 
 type txKey struct{}
 
+// dbKey carries the *DB whose transaction txKey holds, so code given only
+// a transaction (audit.Record) can reach its hot statements.
+type dbKey struct{}
+
+// InTxOf reports the database whose transaction ctx carries.
+func InTxOf(ctx context.Context) (*DB, bool) {
+	d, ok := ctx.Value(dbKey{}).(*DB)
+	return d, ok
+}
+
 // MaxAttempts bounds how often a transaction is retried after a serialization failure.
 const MaxAttempts = 5
 
@@ -53,7 +63,7 @@ func (d *DB) once(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) e
 			panic(p)
 		}
 	}()
-	if err = fn(context.WithValue(ctx, txKey{}, tx), tx); err != nil {
+	if err = fn(context.WithValue(context.WithValue(ctx, txKey{}, tx), dbKey{}, d), tx); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
