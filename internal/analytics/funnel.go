@@ -108,16 +108,8 @@ func (s *Service) Funnel(ctx context.Context, f FunnelFilter) (*Funnel, error) {
 		args = append(args, *to)
 	}
 	// One aggregate over the covering funnel index: per stage, currency and
-	// pair of stage marks. The weighted amount rounds each opportunity
-	// (its stage's probability, written into the query as a CASE, so no
-	// join is needed), like the board does.
-	prob := "CASE o.stage_id"
-	var pargs []any
-	for _, st := range pl.Stages {
-		prob += " WHEN ? THEN ?"
-		pargs = append(pargs, st.ID, st.Probability)
-	}
-	prob += " ELSE 0 END"
+	// pair of stage marks. The weighted amount is each opportunity's stored
+	// one (rounded per opportunity, like the board's).
 	var groups []struct {
 		StageID  string `bun:"stage_id"`
 		Currency string `bun:"currency"`
@@ -129,7 +121,7 @@ func (s *Service) Funnel(ctx context.Context, f FunnelFilter) (*Funnel, error) {
 	}
 	err = s.DB.R(ctx).NewSelect().TableExpr("opportunities AS o").
 		ColumnExpr("o.stage_id, o.currency, o.entered_stages, o.advanced_stages, COUNT(*) AS n, CAST(SUM(o.amount) AS BIGINT) AS amount").
-		ColumnExpr("CAST(SUM((o.amount * "+prob+" + 50) / 100) AS BIGINT) AS weighted", pargs...).
+		ColumnExpr("CAST(SUM(o.weighted_amount) AS BIGINT) AS weighted").
 		Where(where, args...).GroupExpr("o.stage_id, o.currency, o.entered_stages, o.advanced_stages").
 		Scan(ctx, &groups)
 	if err != nil {

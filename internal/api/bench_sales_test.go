@@ -289,17 +289,18 @@ func seedOpportunities(b *testing.B, e *apitest.Env, start, n int) {
 	}
 	// Stage k (0-based position) of the default pipeline: 0–3 open, 4 won, 5 lost.
 	// Marks assume bit = position - 1, as the pipeline is seeded.
-	q := `WITH st AS (SELECT position - 1 AS k, id FROM stages WHERE pipeline_id = (SELECT id FROM pipelines WHERE is_default AND tenant_id = (SELECT id FROM tenants WHERE demo))),
+	q := `WITH st AS (SELECT position - 1 AS k, id, probability AS p FROM stages WHERE pipeline_id = (SELECT id FROM pipelines WHERE is_default AND tenant_id = (SELECT id FROM tenants WHERE demo))),
 		reps AS (SELECT ROW_NUMBER() OVER (ORDER BY u.id) - 1 AS r, u.id, u.department_id, u.tenant_id FROM users u
 			JOIN roles ro ON ro.id = u.role_id WHERE ro.key = 'rep' AND u.tenant_id = (SELECT id FROM tenants WHERE demo))
 		INSERT INTO opportunities (id, tenant_id, pipeline_id, stage_id, customer_id, name, amount, currency, expected_close,
 			owner_id, department_id, forecast_category, stage_entered_at, created_by, created_at, updated_at, version,
-			entered_stages, advanced_stages)
+			entered_stages, advanced_stages, weighted_amount)
 		SELECT %[1]s, reps.tenant_id, (SELECT id FROM pipelines WHERE is_default AND tenant_id = reps.tenant_id), st.id,
 			'00000002-0000-7000-8000-' || %[2]s, '基准商机' || s.i, 100000 + (s.i %% 997) * 1000, 'CNY', '2027-06-30',
 			reps.id, reps.department_id, 'pipeline', ?, reps.id, ?, ?, 1,
 			CASE WHEN st.k = 5 THEN 3 ELSE (1 << (st.k + 1)) - 1 END,
-			CASE WHEN st.k = 5 THEN 1 WHEN st.k = 0 THEN 0 ELSE (1 << st.k) - 1 END
+			CASE WHEN st.k = 5 THEN 1 WHEN st.k = 0 THEN 0 ELSE (1 << st.k) - 1 END,
+			((100000 + (s.i %% 997) * 1000) * st.p + 50) / 100
 		FROM %[3]s JOIN reps ON reps.r = s.i %% 12 JOIN st ON st.k = (s.i * 7) %% 6`
 	if e.DB.Dialect == db.SQLite {
 		q = fmt.Sprintf(q, "printf('00000003-0000-7000-8000-%012x', s.i)", "printf('%012x', 1 + s.i % 1000)",

@@ -121,5 +121,56 @@ func TestFunnelMarksMatchHistory(t *testing.T) {
 		director.Do("PATCH", "/api/v1/pipelines/"+pl.ID, map[string]any{"stages": []map[string]any{
 			st("丙"), st("乙"), st("甲"), st("赢"), st("输")}}, "If-Match", fmt.Sprintf(`"%d"`, cur.Version)).Want(200)
 		check([]string{"丙", "乙", "甲", "赢", "输"})
+
+		// The funnel's weighted amounts (stored per opportunity) agree with
+		// the list's (computed on read), after an amount changes and after a
+		// stage's probability changes.
+		weighted := func() {
+			t.Helper()
+			var list struct {
+				Items []struct {
+					StageID        string                 `json:"stage_id"`
+					WeightedAmount struct{ Amount int64 } `json:"weighted_amount"`
+				}
+			}
+			director.Do("GET", "/api/v1/opportunities?limit=100&pipeline_id="+pl.ID, nil).Want(200).JSON(&list)
+			want := map[string]int64{}
+			for _, o := range list.Items {
+				want[o.StageID] += o.WeightedAmount.Amount
+			}
+			var f struct {
+				Stages []struct {
+					StageID string `json:"stage_id"`
+					Totals  []struct {
+						WeightedAmount int64 `json:"weighted_amount"`
+					}
+				}
+			}
+			director.Do("GET", "/api/v1/analytics/funnel?pipeline_id="+pl.ID, nil).Want(200).JSON(&f)
+			for _, s := range f.Stages {
+				var got int64
+				for _, tot := range s.Totals {
+					got += tot.WeightedAmount
+				}
+				if got != want[s.StageID] {
+					t.Errorf("stage %s: funnel weighted %d, the opportunities' sum %d", s.StageID, got, want[s.StageID])
+				}
+			}
+		}
+		weighted()
+		first := opps[0]["id"].(string)
+		cur1 := director.Do("GET", "/api/v1/opportunities/"+first, nil).Want(200)
+		director.Do("PATCH", "/api/v1/opportunities/"+first, map[string]any{"amount": cny(123457)}, "If-Match", cur1.Header.Get("ETag")).Want(200)
+		weighted()
+		director.Do("GET", "/api/v1/pipelines/"+pl.ID, nil).Want(200).JSON(&cur)
+		changed := []map[string]any{st("丙"), st("乙"), st("甲"), st("赢"), st("输")}
+		for _, c := range changed {
+			c["probability"] = 33
+			if c["kind"] != "open" {
+				c["probability"] = map[string]int{"赢": 100, "输": 0}[c["name"].(string)]
+			}
+		}
+		director.Do("PATCH", "/api/v1/pipelines/"+pl.ID, map[string]any{"stages": changed}, "If-Match", fmt.Sprintf(`"%d"`, cur.Version)).Want(200)
+		weighted()
 	})
 }

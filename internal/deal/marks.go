@@ -37,7 +37,8 @@ func assignBits(stages []PipelineStage) {
 
 // mark records that o entered st: st joins its entered set and, unless st is
 // the lost stage, every stage positioned before st that it had entered
-// joins its advanced set. One statement, both sets read before the change.
+// joins its advanced set; its stored weighted amount takes st's
+// probability. One statement, both sets read before the change.
 func (s *Service) mark(ctx context.Context, tx bun.Tx, o *Opportunity, st *PipelineStage) error {
 	var below int64
 	if st.Kind != KindLost {
@@ -54,9 +55,11 @@ func (s *Service) mark(ctx context.Context, tx bun.Tx, o *Opportunity, st *Pipel
 	bit := int64(1) << st.Bit
 	o.AdvancedStages |= o.EnteredStages & below
 	o.EnteredStages |= bit
+	o.WeightedMinor = Weighted(o.Amount.Amount, st.Probability)
 	_, err := tx.NewUpdate().Table("opportunities").
 		Set("advanced_stages = advanced_stages | (entered_stages & ?)", below).
 		Set("entered_stages = entered_stages | ?", bit).
+		Set("weighted_amount = ?", o.WeightedMinor).
 		Where("id = ? AND tenant_id = ?", o.ID, o.TenantID).Exec(ctx)
 	return err
 }
@@ -107,4 +110,12 @@ func Marks(stages []PipelineStage, entered, advanced int64) (in, adv []int) {
 		}
 	}
 	return in, adv
+}
+
+// reweigh rewrites the stored weighted amounts of a stage's opportunities
+// after its probability changed.
+func reweigh(ctx context.Context, tx bun.Tx, st *PipelineStage) error {
+	_, err := tx.NewUpdate().Table("opportunities").Set("weighted_amount = (amount * ? + 50) / 100", st.Probability).
+		Where("tenant_id = ? AND stage_id = ?", st.TenantID, st.ID).Exec(ctx)
+	return err
 }

@@ -104,14 +104,17 @@ type Opportunity struct {
 	// (later entered a stage further down that is not the lost stage), as
 	// bit sets over the stages' Bit: the funnel's conversion is one
 	// aggregate over opportunities instead of a walk over stage history.
-	EnteredStages  int64      `bun:"entered_stages" json:"-" audit:"-"`
-	AdvancedStages int64      `bun:"advanced_stages" json:"-" audit:"-"`
-	RotsAt         *time.Time `bun:"rots_at" json:"-" audit:"-"`
-	Stalled        bool       `bun:"-" json:"stalled" audit:"-" doc:"No activity (or stage entry) for the stage's rot days."`
-	CreatedBy      string     `bun:"created_by" json:"created_by"`
-	CreatedAt      time.Time  `bun:"created_at" json:"created_at"`
-	UpdatedAt      time.Time  `bun:"updated_at" json:"updated_at"`
-	Version        int64      `bun:"version" json:"version"`
+	EnteredStages  int64 `bun:"entered_stages" json:"-" audit:"-"`
+	AdvancedStages int64 `bun:"advanced_stages" json:"-" audit:"-"`
+	// WeightedMinor is the stored weighted amount (see Weighted), kept by
+	// every change of amount, stage or stage probability, for the funnel.
+	WeightedMinor int64      `bun:"weighted_amount" json:"-" audit:"-"`
+	RotsAt        *time.Time `bun:"rots_at" json:"-" audit:"-"`
+	Stalled       bool       `bun:"-" json:"stalled" audit:"-" doc:"No activity (or stage entry) for the stage's rot days."`
+	CreatedBy     string     `bun:"created_by" json:"created_by"`
+	CreatedAt     time.Time  `bun:"created_at" json:"created_at"`
+	UpdatedAt     time.Time  `bun:"updated_at" json:"updated_at"`
+	Version       int64      `bun:"version" json:"version"`
 }
 
 // OpportunityTask is a required task of a stage, made for an opportunity

@@ -400,6 +400,11 @@ func (s *Service) replaceStages(ctx context.Context, tx bun.Tx, old, stages, rem
 				return err
 			}
 		}
+		if old[j].Probability != st.Probability {
+			if err := reweigh(ctx, tx, st); err != nil {
+				return err
+			}
+		}
 	}
 	if len(stages) > 0 && reordered(old, stages) {
 		return remark(ctx, tx, stages[0].TenantID, stages[0].PipelineID)

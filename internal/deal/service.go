@@ -347,6 +347,7 @@ func (s *Service) Update(ctx context.Context, id string, version int64, in Oppor
 			return nil
 		}
 		o.UpdatedAt, o.Version = time.Now().UTC(), old.Version+1
+		o.WeightedMinor = Weighted(o.Amount.Amount, o.Probability) // the stored copy the funnel sums
 		res, err := tx.NewUpdate().Model(&o).Column(updatable...).
 			Where("id = ? AND tenant_id = ? AND version = ?", id, p.TenantID, old.Version).Exec(ctx)
 		if err := db.Versioned(res, err, "opportunity", old.Version); err != nil {
@@ -366,7 +367,7 @@ func (s *Service) Update(ctx context.Context, id string, version int64, in Oppor
 	return s.Get(ctx, id)
 }
 
-var updatable = []string{"name", "amount", "currency", "expected_close", "owner_id", "department_id", "forecast_category",
+var updatable = []string{"name", "amount", "currency", "weighted_amount", "expected_close", "owner_id", "department_id", "forecast_category",
 	"need_score", "need_note", "budget_score", "budget_note", "decision_chain_score", "decision_chain_note",
 	"timeline_score", "timeline_note", "competitive_score", "competitive_note", "health_score", "competitor",
 	"win_loss_reason", "updated_at", "version"}

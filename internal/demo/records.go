@@ -227,6 +227,7 @@ func (g *generator) opportunities(customers []*custRow) ([]*oppRow, []*deal.Stag
 		g.walk(r, open, won, lost)
 		cur := g.stages[r.path[len(r.path)-1]]
 		o.StageID, o.StageEnteredAt = cur.ID, r.entered[len(r.entered)-1]
+		o.WeightedMinor = deal.Weighted(o.Amount.Amount, cur.Probability)
 		switch cur.Kind {
 		case deal.KindWon:
 			o.ForecastCategory, r.closeAt = deal.ForecastClosed, ptr(o.StageEnteredAt)
