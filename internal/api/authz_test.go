@@ -377,6 +377,9 @@ func (fx *matrixFixture) expect(op *huma.Operation, access httpx.Access, c calle
 		if op.Path == "/api/v1/customers/{id}/claim" || op.Path == "/api/v1/customers/{id}/return" {
 			return []int{409} // customer pools are switched off (the default)
 		}
+		if op.Path == "/api/v1/imports/{id}/cancel" {
+			return []int{409} // the target import is uploaded, not running
+		}
 		if op.Path == "/api/v1/leads/{id}/claim" {
 			return []int{409} // the target lead has an owner: only pooled leads can be claimed
 		}

@@ -46,8 +46,8 @@ func BenchmarkUsersPage(b *testing.B) {
 }
 
 // BenchmarkImportLeads imports a generated CSV of 100,000 leads (unique
-// phones and emails, so every row is looked up and created under the skip
-// policy) through the API: upload, then start, then poll until done. The
+// phones and emails, so every row is looked up among the leads and the demo
+// customers and their contacts, and created under the skip policy) through the API: upload, then start, then poll until done. The
 // rows/s metric is rows over the time from start to done; upload-rows/s
 // covers the upload (storing, sniffing and counting the file).
 func BenchmarkImportLeads(b *testing.B) {

@@ -634,3 +634,57 @@ func TestMigrationSeedsExistingTenants(t *testing.T) {
 		}
 	})
 }
+
+// A gate refusal gives each open required task's stage id and task id
+// (missing_tasks) beside the text, so a client ticks them without matching
+// names; a task of a stage skipped over, never made, has no task id.
+func TestGateRefusalNamesTaskIDs(t *testing.T) {
+	each(t, func(t *testing.T, e *apitest.Env) {
+		rep := e.Demo("east1.rep1@demo.local")
+		st := stageIDs(pipelines(t, rep)[0])
+		cust := newCustomer(t, rep, map[string]any{"name": "任务编号科技"})
+		o := newOpp(t, rep, map[string]any{"customer_id": cust["id"], "amount": cny(100000)})
+		path := "/api/v1/opportunities/" + o["id"].(string)
+		type missing struct {
+			StageID string `json:"stage_id"`
+			Stage   string
+			TaskID  *string `json:"task_id"`
+			Task    string
+		}
+		var refusal struct {
+			Detail       string
+			Errors       []struct{ Value string }
+			MissingTasks []missing `json:"missing_tasks"`
+		}
+		// Skipping 需求确认 (never entered): its tasks are named, without ids.
+		move(rep, o, st["报价"]).Want(409).JSON(&refusal)
+		if len(refusal.MissingTasks) != 2 || len(refusal.Errors) != 2 || !strings.Contains(refusal.Detail, "确认预算") {
+			t.Fatalf("skipped-stage refusal: %+v", refusal)
+		}
+		for _, m := range refusal.MissingTasks {
+			if m.StageID != st["需求确认"] || m.Stage != "需求确认" || m.TaskID != nil {
+				t.Fatalf("skipped-stage task: %+v", m)
+			}
+		}
+		move(rep, o, st["需求确认"]).Want(200)
+		var tasks struct{ Items []map[string]any }
+		rep.Do("GET", path+"/tasks", nil).Want(200).JSON(&tasks)
+		ids := map[string]string{}
+		for _, tk := range tasks.Items {
+			ids[tk["name"].(string)] = tk["id"].(string)
+		}
+		refusal.MissingTasks = nil
+		move(rep, o, st["报价"]).Want(409).JSON(&refusal)
+		if len(refusal.MissingTasks) != 2 {
+			t.Fatalf("refusal: %+v", refusal)
+		}
+		// Tick each by the id the refusal gave: then the move goes through.
+		for i, m := range refusal.MissingTasks {
+			if m.TaskID == nil || *m.TaskID != ids[m.Task] || m.StageID != st["需求确认"] || refusal.Errors[i].Value != "需求确认: "+m.Task {
+				t.Fatalf("missing task %d: %+v (tasks %v)", i, m, ids)
+			}
+			rep.Do("POST", path+"/tasks/"+*m.TaskID+"/done", nil).Want(200)
+		}
+		move(rep, o, st["报价"]).Want(200)
+	})
+}

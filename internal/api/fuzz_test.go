@@ -21,6 +21,7 @@ func FuzzRequestDecoding(f *testing.F) {
 		`{"name":"公海","department_id":"00000000-0000-7000-8000-000000000000","claim_limit":-1,"member_ids":["x","x"]}`,
 		`{"name":"规则","department_id":"00000000-0000-7000-8000-000000000000","conditions":{"region":5},"per_rep_cap":1e9}`,
 		`{"reason":"放回","owner_id":"not-a-uuid"}`, `{"reason":""}`,
+		`{"next_follow_up_at":null,"last_follow_up_at":"2030-01-01T00:00:00Z"}`, `{"next_follow_up_at":[null],"last_follow_up_at":{}}`,
 		`{"name":"（北京）华夏数据股份有限公司","grade":"A","size":"large","key_customer":true}`, `{"name":"a","grade":""}`,
 		`{"customer_id":"00000000-0000-7000-8000-000000000000","name":"王总","decision_role":"decision_maker"}`,
 		`{"customer":{},"contact":{"name":"  "}}`, `{"customer_id":"00000000-0000-7000-8000-000000000000"}`,

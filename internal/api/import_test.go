@@ -364,3 +364,187 @@ func TestImportInBackgroundAndStale(t *testing.T) {
 		rep.Do("POST", "/api/v1/imports/"+up.Import.ID+"/start", map[string]any{"mapping": map[string]string{"0": "contact_name"}}).Want(409)
 	})
 }
+
+// reportRows reads an import's per-row report: row number → [field, value, message, kind].
+func reportRows(t testing.TB, c *apitest.Client, id string) map[string][]string {
+	r := c.Do("GET", "/api/v1/imports/"+id+"/errors.csv", nil).Want(200)
+	recs, err := csv.NewReader(bytes.NewReader(r.Body[3:])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(recs[0], ",") != "row,field,value,message,kind" {
+		t.Fatalf("report header: %q", recs[0])
+	}
+	out := map[string][]string{}
+	for _, rec := range recs[1:] {
+		out[rec[0]] = rec[1:]
+	}
+	return out
+}
+
+func TestImportDuplicatesAgainstCustomers(t *testing.T) {
+	each(t, func(t *testing.T, e *apitest.Env) {
+		rep := e.Demo("east1.rep1@demo.local")
+		// A customer of the importer matching by its phone, one matching by
+		// a contact's email, and another rep's customer matching by company
+		// name (its legal suffix and region prefix aside).
+		mine := rep.Do("POST", "/api/v1/customers", map[string]any{"name": "查重甲科技有限公司", "phone": "166-5555-0001"}).Want(201).Map()
+		withContact := rep.Do("POST", "/api/v1/customers", map[string]any{"name": "查重乙贸易"}).Want(201).Map()
+		rep.Do("POST", "/api/v1/contacts", map[string]any{"customer_id": withContact["id"], "name": "乙联系人", "email": "Buyer@Dedupe.test"}).Want(201)
+		e.Demo("east2.rep1@demo.local").Do("POST", "/api/v1/customers", map[string]any{"name": "（北京）查重丙集团有限公司"}).Want(201)
+		data := "姓名,公司,手机,邮箱\n" +
+			"甲,,16655550001,\n" + // row 2: my customer's phone
+			"乙,,,buyer@dedupe.test\n" + // row 3: my customer's contact's email
+			"丙,查重丙集团,,\n" + // row 4: another rep's customer's company
+			"丁,查重丁工作室,16655550004,\n" + // row 5: nothing
+			"戊,,16655550004,\n" // row 6: row 5's phone
+		mapping := map[string]string{"0": "contact_name", "1": "company", "2": "phone", "3": "email"}
+		run := func(policy string) (importJob, map[string][]string) {
+			var up importAnswer
+			upload(t, rep, policy+".csv", []byte(data)).Want(201).JSON(&up)
+			j := startImport(t, rep, up.Import.ID, map[string]any{"mapping": mapping, "duplicate_policy": policy})
+			return j, reportRows(t, rep, up.Import.ID)
+		}
+		j, rep1 := run("skip")
+		if j.CreatedRows != 1 || j.SkippedRows != 4 || j.ErrorRows != 0 || j.UpdatedRows != 0 {
+			t.Fatalf("skip: %+v", j)
+		}
+		want := map[string][]string{
+			"2": {"phone", "16655550001", "matches customer 查重甲科技有限公司; skipped", "duplicate"},
+			"3": {"email", "buyer@dedupe.test", "matches customer 查重乙贸易; skipped", "duplicate"},
+			"4": {"company", "查重丙集团", "matches an existing customer; skipped", "duplicate"},
+			"6": {"phone", "16655550004", "duplicates row 5 of the file; skipped", "duplicate"},
+		}
+		for row, w := range want {
+			if strings.Join(rep1[row], "|") != strings.Join(w, "|") {
+				t.Fatalf("skip report row %s: %q, want %q (all %q)", row, rep1[row], w, rep1)
+			}
+		}
+		if len(rep1) != 4 || leadCount(t, e, "contact_name IN (?, ?, ?)", "甲", "乙", "丙") != 0 {
+			t.Fatalf("skip: report %q", rep1)
+		}
+		// Under update, a row matching only a customer is skipped (a lead
+		// import never edits customers); row 5 now matches the lead it created.
+		j, rep2 := run("update")
+		if j.CreatedRows != 0 || j.SkippedRows != 3 || j.UpdatedRows != 2 {
+			t.Fatalf("update: %+v", j)
+		}
+		if m := rep2["2"][2]; m != "matches customer 查重甲科技有限公司; skipped: a lead import does not change customers" {
+			t.Fatalf("update report: %q", rep2)
+		}
+		if m := rep2["5"]; len(m) != 4 || !strings.HasPrefix(m[2], "matches lead 丁 (") || !strings.HasSuffix(m[2], "; the lead was updated") {
+			t.Fatalf("update report row 5: %q", rep2)
+		}
+		if got := rep.Do("GET", "/api/v1/customers/"+mine["id"].(string), nil).Want(200).Map(); got["version"] != mine["version"] {
+			t.Fatalf("the customer was changed: %v", got)
+		}
+		// Under create, every row is created and the matches are noted.
+		j, rep3 := run("create")
+		if j.CreatedRows != 5 || j.SkippedRows != 0 {
+			t.Fatalf("create: %+v", j)
+		}
+		if rep3["4"][2] != "matches an existing customer; created anyway" || !strings.HasPrefix(rep3["5"][2], "matches lead 戊") || // row 6 updated it last
+			!strings.HasSuffix(rep3["6"][2], "; created anyway") ||
+			rep3["2"][2] != "matches customer 查重甲科技有限公司; created anyway" {
+			t.Fatalf("create report: %q", rep3)
+		}
+		if n := leadCount(t, e, "contact_name IN (?, ?, ?)", "甲", "乙", "丙"); n != 3 {
+			t.Fatalf("create anyway: %d", n)
+		}
+		// Nothing in any report names the other rep's customer.
+		for _, r := range []map[string][]string{rep1, rep2, rep3} {
+			for _, rec := range r {
+				if strings.Contains(strings.Join(rec, " "), "北京") || strings.Contains(rec[2], "查重丙集团有限公司") {
+					t.Fatalf("out-of-scope customer revealed: %q", rec)
+				}
+			}
+		}
+	})
+}
+
+func TestImportListAndCancel(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := apitest.StartWith(t, d, api.Options{Demo: true, Signup: true, ImportSyncRows: 2})
+		rep := e.Demo("east1.rep1@demo.local")
+		var first, second importAnswer
+		upload(t, rep, "one.csv", []byte("姓名\n列表一\n")).Want(201).JSON(&first)
+		upload(t, rep, "two.csv", []byte("姓名\n列表二\n")).Want(201).JSON(&second)
+		e.Demo("east1.rep2@demo.local").Do("POST", "/api/v1/imports", nil).Want(422) // no file: nothing written
+		// Newest first, one per page.
+		type listPage struct {
+			Items []struct {
+				ID, Status string
+				FileName   string `json:"file_name"`
+			}
+			NextCursor string `json:"next_cursor"`
+		}
+		var p1, p2 listPage
+		rep.Do("GET", "/api/v1/imports?limit=1", nil).Want(200).JSON(&p1)
+		if len(p1.Items) != 1 || p1.Items[0].ID != second.Import.ID || p1.NextCursor == "" {
+			t.Fatalf("page 1: %+v", p1)
+		}
+		rep.Do("GET", "/api/v1/imports?limit=1&cursor="+p1.NextCursor, nil).Want(200).JSON(&p2)
+		if len(p2.Items) != 1 || p2.Items[0].ID != first.Import.ID || p2.NextCursor != "" {
+			t.Fatalf("page 2: %+v", p2)
+		}
+		rep.Do("GET", "/api/v1/imports?cursor=bogus", nil).Want(400, 422).Problem().Names("query.cursor")
+		// Scope: another rep sees none of them, the department's manager both.
+		var other listPage
+		e.Demo("east1.rep2@demo.local").Do("GET", "/api/v1/imports", nil).Want(200).JSON(&other)
+		if len(other.Items) != 0 {
+			t.Fatalf("another rep sees: %+v", other)
+		}
+		e.Demo("east1.manager@demo.local").Do("GET", "/api/v1/imports?status=uploaded", nil).Want(200).JSON(&other)
+		if len(other.Items) != 2 {
+			t.Fatalf("manager sees: %+v", other)
+		}
+		// Only a running import can be cancelled.
+		rep.Do("POST", "/api/v1/imports/"+first.Import.ID+"/cancel", nil).Want(409)
+		var csvData strings.Builder
+		csvData.WriteString("姓名,手机\n")
+		const total = 60000
+		for i := 0; i < total; i++ {
+			fmt.Fprintf(&csvData, "取消%d,1385%07d\n", i, i)
+		}
+		var up importAnswer
+		upload(t, rep, "cancel.csv", []byte(csvData.String())).Want(201).JSON(&up)
+		rep.Do("POST", "/api/v1/imports/"+up.Import.ID+"/start", map[string]any{"mapping": map[string]string{"0": "contact_name", "1": "phone"}}).Want(202)
+		e.Demo("east1.rep2@demo.local").Do("POST", "/api/v1/imports/"+up.Import.ID+"/cancel", nil).Want(404)
+		var j importJob
+		rep.Do("POST", "/api/v1/imports/"+up.Import.ID+"/cancel", nil).Want(200).JSON(&j)
+		if j.Status != "cancelled" {
+			t.Fatalf("cancel: %+v", j)
+		}
+		rep.Do("POST", "/api/v1/imports/"+up.Import.ID+"/cancel", nil).Want(409)
+		// The worker stops after its chunk: the counters then stay put and
+		// agree with the leads written, whole chunks only.
+		deadline := time.Now().Add(30 * time.Second)
+		var fin struct {
+			importJob
+			FinishedAt *time.Time `json:"finished_at"`
+		}
+		for {
+			time.Sleep(50 * time.Millisecond)
+			var a, b importJob
+			rep.Do("GET", "/api/v1/imports/"+up.Import.ID, nil).Want(200).JSON(&a)
+			time.Sleep(300 * time.Millisecond)
+			rep.Do("GET", "/api/v1/imports/"+up.Import.ID, nil).Want(200).JSON(&fin)
+			b = fin.importJob
+			if a == b || time.Now().After(deadline) {
+				break
+			}
+		}
+		j = fin.importJob
+		if j.Status != "cancelled" || j.ProcessedRows >= total || j.ProcessedRows%2000 != 0 || fin.FinishedAt == nil {
+			t.Fatalf("cancelled import: %+v", fin)
+		}
+		if n := leadCount(t, e, "contact_name LIKE ?", "取消%"); n != j.CreatedRows || n != j.ProcessedRows {
+			t.Fatalf("leads %d, counters %+v", n, j)
+		}
+		var list listPage
+		rep.Do("GET", "/api/v1/imports?status=cancelled", nil).Want(200).JSON(&list)
+		if len(list.Items) != 1 || list.Items[0].ID != up.Import.ID {
+			t.Fatalf("cancelled list: %+v", list)
+		}
+	})
+}

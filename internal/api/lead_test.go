@@ -514,3 +514,51 @@ func TestLeadBadInput(t *testing.T) {
 		}
 	})
 }
+
+// PATCH clears a follow-up date with JSON null; an absent key leaves it.
+func TestLeadPatchClearsFollowUpDates(t *testing.T) {
+	each(t, func(t *testing.T, e *apitest.Env) {
+		rep := e.Demo("east1.rep1@demo.local")
+		l := newLead(t, rep, map[string]any{"contact_name": "清空日期", "next_follow_up_at": "2030-01-02T03:04:05Z",
+			"last_follow_up_at": "2026-01-02T03:04:05Z"})
+		path := "/api/v1/leads/" + l["id"].(string)
+		// Absent: unchanged.
+		got := rep.Do("PATCH", path, map[string]any{"notes": "改备注"}, "If-Match", `"1"`).Want(200).Map()
+		if got["next_follow_up_at"] != "2030-01-02T03:04:05Z" || got["last_follow_up_at"] != "2026-01-02T03:04:05Z" {
+			t.Fatalf("absent keys changed the dates: %v", got)
+		}
+		// A value sets, null clears, each independently.
+		got = rep.Do("PATCH", path, map[string]any{"next_follow_up_at": nil, "last_follow_up_at": "2026-02-03T00:00:00Z"},
+			"If-Match", `"2"`).Want(200).Map()
+		if got["next_follow_up_at"] != nil || got["last_follow_up_at"] != "2026-02-03T00:00:00Z" || got["version"] != float64(3) {
+			t.Fatalf("after clearing next: %v", got)
+		}
+		got = rep.Do("PATCH", path, map[string]any{"last_follow_up_at": nil}, "If-Match", `"3"`).Want(200).Map()
+		if got["next_follow_up_at"] != nil || got["last_follow_up_at"] != nil {
+			t.Fatalf("after clearing last: %v", got)
+		}
+		// Clearing what is already empty writes nothing; a bad date names the field.
+		if v := rep.Do("PATCH", path, map[string]any{"next_follow_up_at": nil}, "If-Match", `"4"`).Want(200).Map()["version"]; v != float64(4) {
+			t.Fatalf("no-op clear bumped the version to %v", v)
+		}
+		if p := rep.Do("PATCH", path, map[string]any{"next_follow_up_at": "soon"}, "If-Match", `"4"`).Want(422).Problem(); !p.Names("body.next_follow_up_at") {
+			t.Fatalf("bad date: %+v", p)
+		}
+		if p := rep.Do("PATCH", path, map[string]any{"next_follow_up_at": 5}, "If-Match", `"4"`).Want(422).Problem(); !p.Names("body.next_follow_up_at") {
+			t.Fatalf("number for a date: %+v", p)
+		}
+		// The history records the clearing.
+		var hist struct{ Items []map[string]any }
+		rep.Do("GET", path+"/history", nil).Want(200).JSON(&hist)
+		found := false
+		for _, h := range hist.Items {
+			for _, c := range h["changes"].([]any) {
+				c := c.(map[string]any)
+				found = found || (c["field"] == "next_follow_up_at" && c["new"] == nil && c["old"] != nil)
+			}
+		}
+		if !found {
+			t.Fatalf("history has no clearing of next_follow_up_at: %v", hist.Items)
+		}
+	})
+}

@@ -31,6 +31,7 @@ import (
 	"github.com/rudder-crm/rudder/internal/lead"
 	"github.com/rudder-crm/rudder/internal/offboard"
 	"github.com/rudder-crm/rudder/internal/org"
+	"github.com/rudder-crm/rudder/internal/ownership"
 	"github.com/rudder-crm/rudder/internal/platform/db"
 	"github.com/rudder-crm/rudder/internal/platform/httpx"
 	"github.com/rudder-crm/rudder/internal/pool"
@@ -99,7 +100,8 @@ func New(d *db.DB, o Options) *Server {
 	s.API = humago.New(mux, apiConfig(o.Version))
 
 	sess := session.Options{CookieSecure: o.CookieSecure, Cache: session.NewCache()}
-	orgs := &org.Service{DB: d, Sessions: sess.Cache, OnTenantCreated: TenantHooks}
+	orgs := &org.Service{DB: d, Sessions: sess.Cache, OnTenantCreated: TenantHooks,
+		OnUserMoved: []org.UserMovedHook{ownership.UserMoved}}
 	session.Register(s.API, d, sess, orgs.GetUser)
 	org.Register(s.API, orgs, org.Options{Signup: o.Signup, Session: sess})
 	audit.Register(s.API, d)

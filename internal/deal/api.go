@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"reflect"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -18,6 +19,7 @@ type opportunityListInput struct {
 	CreatedFrom      string `query:"created_from" format:"date" doc:"Created on or after this UTC day (the funnel's from)."`
 	CreatedTo        string `query:"created_to" format:"date" doc:"Created before this UTC day (the funnel's to)."`
 	OwnerID          string `query:"owner_id" format:"uuid"`
+	DepartmentID     string `query:"department_id" format:"uuid" doc:"Owned within this department or its sub-departments (a team)."`
 	CustomerID       string `query:"customer_id" format:"uuid"`
 	CloseMonth       string `query:"close_month" pattern:"^[0-9]{4}-[0-9]{2}$" patternDescription:"YYYY-MM" doc:"Expected to close in this month."`
 	ForecastCategory string `query:"forecast_category" enum:"pipeline,best_case,commit,closed,omitted"`
@@ -27,14 +29,29 @@ type opportunityListInput struct {
 }
 
 // GateProblem is the 409 of a refused forward move: errors[] names each
-// open required task as "stage: task".
+// open required task as "stage: task", and missing_tasks gives their ids,
+// so a client ticks them without matching names.
+type GateProblem struct {
+	huma.ErrorModel
+	MissingTasks []MissingTask `json:"missing_tasks,omitempty" doc:"The open required tasks, in stage order (absent from the other 409, a lost opportunity moved straight to won)."`
+}
+
 func gateProblem(e *GateError) error {
-	details := make([]error, len(e.Missing))
-	for i, m := range e.Missing {
-		details[i] = &huma.ErrorDetail{Message: "required task not done: " + m.Stage + ": " + m.Task,
-			Location: "body.stage_id", Value: m.Stage + ": " + m.Task}
+	p := &GateProblem{ErrorModel: huma.ErrorModel{Title: http.StatusText(http.StatusConflict), Status: http.StatusConflict,
+		Detail: e.Error()}, MissingTasks: e.Missing}
+	for _, m := range e.Missing {
+		p.Errors = append(p.Errors, &huma.ErrorDetail{Message: "required task not done: " + m.Stage + ": " + m.Task,
+			Location: "body.stage_id", Value: m.Stage + ": " + m.Task})
 	}
-	return huma.Error409Conflict(e.Error(), details...)
+	return p
+}
+
+// gateResponses documents the 409 GateProblem of a stage move.
+func gateResponses(api huma.API) map[string]*huma.Response {
+	registry := api.OpenAPI().Components.Schemas
+	return map[string]*huma.Response{"409": {Description: "Required tasks are not done (or a lost opportunity moved straight to won)",
+		Content: map[string]*huma.MediaType{"application/problem+json": {
+			Schema: registry.Schema(reflect.TypeFor[GateProblem](), true, "GateProblem")}}}}
 }
 
 // Register mounts the pipeline and opportunity routes.
@@ -99,7 +116,7 @@ func registerOpportunities(api huma.API, s *Service) {
 		Description: "Each item carries weighted_amount (amount × stage probability / 100, rounded half up to a minor unit) " +
 			"and stalled. The funnel's drill-down is this list filtered by pipeline_id and stage_id."}, read,
 		func(ctx context.Context, in *opportunityListInput) (*struct{ Body httpx.Page[Opportunity] }, error) {
-			f := Filter{Q: in.Q, PipelineID: in.PipelineID, StageID: in.StageID, OwnerID: in.OwnerID, CustomerID: in.CustomerID,
+			f := Filter{Q: in.Q, PipelineID: in.PipelineID, StageID: in.StageID, OwnerID: in.OwnerID, DepartmentID: in.DepartmentID, CustomerID: in.CustomerID,
 				CreatedFrom: in.CreatedFrom, CreatedTo: in.CreatedTo, CloseMonth: in.CloseMonth, ForecastCategory: in.ForecastCategory, Sort: in.Sort}
 			if in.Stalled != "" {
 				b := in.Stalled == "true"
@@ -144,9 +161,9 @@ func registerOpportunities(api huma.API, s *Service) {
 		})
 	httpx.Register(api, huma.Operation{OperationID: "move-opportunity-stage", Method: http.MethodPost,
 		Path: "/api/v1/opportunities/{id}/stage", Tags: []string{"opportunities"}, Summary: "Move an opportunity to another stage",
-		Errors: []int{409, 412},
+		Errors: []int{412}, Responses: gateResponses(api),
 		Description: "Takes If-Match. Moving forward is refused with 409 while a required task of the current stage (or of a " +
-			"stage skipped over) is open; errors[] names each. Backward moves and losing are always allowed; a lost stage " +
+			"stage skipped over) is open; errors[] names each, and missing_tasks gives each one's stage_id and task_id. Backward moves and losing are always allowed; a lost stage " +
 			"needs loss_reason (or an existing win_loss_reason). Won sets forecast_category closed, lost omitted."}, write,
 		func(ctx context.Context, in *struct {
 			httpx.IDMatch

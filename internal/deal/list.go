@@ -2,12 +2,15 @@ package deal
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
 
+	"github.com/rudder-crm/rudder/internal/auth"
 	"github.com/rudder-crm/rudder/internal/platform/apperr"
 	"github.com/rudder-crm/rudder/internal/platform/httpx"
 	"github.com/rudder-crm/rudder/internal/platform/ids"
@@ -16,6 +19,7 @@ import (
 // Filter narrows an opportunity list. Zero values do not filter.
 type Filter struct {
 	Q, PipelineID, StageID, OwnerID, CustomerID, ForecastCategory string
+	DepartmentID                                                  string // with its sub-departments
 	CloseMonth                                                    string // YYYY-MM
 	CreatedFrom, CreatedTo                                        string // UTC days, [from, to)
 	Stalled                                                       *bool
@@ -49,6 +53,12 @@ func (s *Service) List(ctx context.Context, f Filter, limit int, cursor string) 
 	} {
 		if c.v != "" {
 			q = q.Where("? = ?", bun.Ident(c.col), c.v)
+		}
+	}
+	if f.DepartmentID != "" {
+		var err error
+		if q, err = s.inDepartment(ctx, q, f.DepartmentID); err != nil {
+			return page, err
 		}
 	}
 	if f.CloseMonth != "" {
@@ -160,4 +170,23 @@ func dateBound(field, s string) (*time.Time, error) {
 		return nil, apperr.Invalid(field, "must be a date YYYY-MM-DD")
 	}
 	return &t, nil
+}
+
+// inDepartment narrows q to opportunities of a department's subtree, the
+// same departments.path prefix rule as the department data scope, so a
+// team filter and a manager's scope agree on who is in a team. An id that
+// is no department of the tenant is refused rather than answered empty.
+func (s *Service) inDepartment(ctx context.Context, q *bun.SelectQuery, id string) (*bun.SelectQuery, error) {
+	tenant := auth.From(ctx).TenantID
+	var path string
+	err := s.DB.R(ctx).NewSelect().Table("departments").Column("path").
+		Where("id = ? AND tenant_id = ?", id, tenant).Scan(ctx, &path)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && path == "") {
+		return q, apperr.Invalid("query.department_id", "is not a department")
+	}
+	if err != nil {
+		return q, err
+	}
+	return q.Where("o.department_id IN (SELECT fd.id FROM departments fd WHERE fd.tenant_id = ? AND fd.path LIKE ?)",
+		tenant, path+"%"), nil
 }

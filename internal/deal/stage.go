@@ -26,9 +26,14 @@ type GateError struct {
 	Missing []MissingTask
 }
 
-// MissingTask is one open required task of a stage.
+// MissingTask is one open required task of a stage. TaskID is empty for a
+// task of a stage the opportunity skipped over (never entered, so it has no
+// task to tick).
 type MissingTask struct {
-	Stage, Task string
+	StageID string `json:"stage_id"`
+	Stage   string `json:"stage" doc:"The stage's name."`
+	TaskID  string `json:"task_id,omitempty" doc:"The task to tick (POST /opportunities/{id}/tasks/{task_id}/done); absent for a stage skipped over, which has no task to tick."`
+	Task    string `json:"task" doc:"The task's name."`
 }
 
 func (e *GateError) Error() string {
@@ -133,16 +138,22 @@ func (s *Service) Move(ctx context.Context, id string, version int64, in StageMo
 // gate lists the required tasks of stages that are not done for the
 // opportunity; a required task never made (a stage skipped over) is not done.
 func (s *Service) gate(ctx context.Context, id string, stages []PipelineStage) error {
-	var done []OpportunityTask
-	if err := s.DB.R(ctx).NewSelect().Model(&done).Where("ot.opportunity_id = ? AND ot.done_at IS NOT NULL", id).Scan(ctx); err != nil {
+	var made []OpportunityTask
+	if err := s.DB.R(ctx).NewSelect().Model(&made).Where("ot.opportunity_id = ?", id).Scan(ctx); err != nil {
 		return err
 	}
 	var ge GateError
 	for _, st := range stages {
 		for _, name := range st.RequiredTasks {
-			if !slices.ContainsFunc(done, func(t OpportunityTask) bool { return t.StageID == st.ID && t.Name == name }) {
-				ge.Missing = append(ge.Missing, MissingTask{Stage: st.Name, Task: name})
+			i := slices.IndexFunc(made, func(t OpportunityTask) bool { return t.StageID == st.ID && t.Name == name })
+			if i >= 0 && made[i].DoneAt != nil {
+				continue
 			}
+			m := MissingTask{StageID: st.ID, Stage: st.Name, Task: name}
+			if i >= 0 {
+				m.TaskID = made[i].ID
+			}
+			ge.Missing = append(ge.Missing, m)
 		}
 	}
 	if len(ge.Missing) > 0 {

@@ -33,6 +33,12 @@ type ImportIDPath struct {
 	ID string `path:"id" format:"uuid" doc:"Import id."`
 }
 
+// ImportListInput lists imports.
+type ImportListInput struct {
+	httpx.PageParams
+	ImportListFilter
+}
+
 // ImportStartInput is the start request.
 type ImportStartInput struct {
 	ID   string `path:"id" format:"uuid" doc:"Import id."`
@@ -106,9 +112,35 @@ func Register(api huma.API, s *Service) {
 			return &ImportJobOutput{Status: st, Body: j}, nil
 		})
 
+	httpx.Register(api, huma.Operation{OperationID: "list-imports", Method: http.MethodGet, Path: "/api/v1/imports",
+		Tags: []string{"imports"}, Summary: "List imports, newest first",
+		Description: "The imports in your data scope (yours; your department's for a manager; the tenant's for a " +
+			"tenant-wide role), with their status and counters. Keyset paging."}, httpx.Perm("lead.read"),
+		func(ctx context.Context, in *ImportListInput) (*struct{ Body httpx.Page[ImportJob] }, error) {
+			page, err := s.List(ctx, in.ImportListFilter, in.Limit, in.Cursor)
+			return &struct{ Body httpx.Page[ImportJob] }{Body: page}, err
+		})
+
+	httpx.Register(api, huma.Operation{OperationID: "cancel-import", Method: http.MethodPost, Path: "/api/v1/imports/{id}/cancel",
+		Tags: []string{"imports"}, Summary: "Cancel a running import",
+		Description: "The import stops after the chunk being written (that chunk is rolled back); the rows of the chunks " +
+			"already committed stay imported and counted. Answers the import, status cancelled. 409 unless it is running.",
+		Errors: []int{http.StatusConflict}}, httpx.Perm("lead.write"),
+		func(ctx context.Context, in *ImportIDPath) (*ImportJobOutput, error) {
+			j, err := s.Cancel(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			return &ImportJobOutput{Status: http.StatusOK, Body: j}, nil
+		})
+
 	httpx.Register(api, huma.Operation{OperationID: "get-import-errors", Method: http.MethodGet, Path: "/api/v1/imports/{id}/errors.csv",
-		Tags: []string{"imports"}, Summary: "Download the rows an import refused, as CSV",
-		Description: "UTF-8 with a BOM; columns row, field, value, message. Cells starting with =, +, - or @ are prefixed with ' " +
+		Tags: []string{"imports"}, Summary: "Download an import's per-row report (refused rows and duplicates), as CSV",
+		Description: "UTF-8 with a BOM; columns row, field, value, message, kind, by row. kind \"error\": the row was refused " +
+			"(counted in error_rows). kind \"duplicate\": the row matched an existing lead or customer (by phone, email, or a " +
+			"customer's company name or contacts) or an earlier row, and message says what was done: skipped, the lead " +
+			"updated, merged into the earlier row, or created anyway. A record outside your data scope is named only " +
+			"as \"an existing lead/customer\". Cells starting with =, +, - or @ are prefixed with ' " +
 			"so spreadsheets do not run them as formulas.",
 		Responses: map[string]*huma.Response{"200": {Description: "The error report",
 			Content: map[string]*huma.MediaType{"text/csv": {Schema: &huma.Schema{Type: "string"}}}}}}, httpx.Perm("lead.read"),

@@ -3,12 +3,14 @@ package importer
 import (
 	"context"
 	"database/sql"
-	"strconv"
+	"fmt"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
 	"github.com/rudder-crm/rudder/internal/lead"
-	"github.com/rudder-crm/rudder/internal/platform/db"
 )
 
 // insertBatch is how many leads one prepared multi-row INSERT writes.
@@ -21,11 +23,10 @@ var leadCols = []string{"id", "tenant_id", "contact_name", "company", "title", "
 	"industry", "status", "owner_id", "department_id", "assigned_at", "notes", "phone_key", "email_key", "company_key",
 	"created_by", "created_at", "updated_at", "version"}
 
-// insertSQL is a multi-row INSERT of n leads with ? or $n placeholders.
-func insertSQL(n int, dialect db.Dialect) string {
+// insertSQL is a multi-row INSERT of n leads with ? placeholders (SQLite).
+func insertSQL(n int) string {
 	var b strings.Builder
 	b.WriteString("INSERT INTO leads (" + strings.Join(leadCols, ", ") + ") VALUES ")
-	p := 0
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			b.WriteString(", ")
@@ -35,12 +36,7 @@ func insertSQL(n int, dialect db.Dialect) string {
 			if j > 0 {
 				b.WriteString(", ")
 			}
-			p++
-			if dialect == db.Postgres {
-				b.WriteString("$" + strconv.Itoa(p))
-			} else {
-				b.WriteByte('?')
-			}
+			b.WriteByte('?')
 		}
 		b.WriteByte(')')
 	}
@@ -51,58 +47,36 @@ func insertSQL(n int, dialect db.Dialect) string {
 // and scan like every other row (SQLite keeps times as text).
 func bunTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.999999-07:00") }
 
-// pgTypes are the array types of leadCols for unnest.
-var pgTypes = []string{"text", "text", "text", "text", "text", "text", "text", "text", "text", "text",
-	"text", "text", "text", "text", "timestamptz", "text", "text", "text", "text",
-	"text", "timestamptz", "timestamptz", "bigint"}
-
-// pgInsertSQL inserts a whole chunk with one statement: one array per
-// column, unnested server side (far less to parse and bind than VALUES rows).
-var pgInsertSQL = func() string {
-	var b strings.Builder
-	b.WriteString("INSERT INTO leads (" + strings.Join(leadCols, ", ") + ") SELECT * FROM unnest(")
-	for i, t := range pgTypes {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("$" + strconv.Itoa(i+1) + "::" + t + "[]")
-	}
-	b.WriteString(")")
-	return b.String()
-}()
-
-func insertPG(ctx context.Context, tx *sql.Tx, leads []lead.Lead) error {
-	n := len(leads)
-	cols := make([][]string, len(leadCols))
-	for i := range cols {
-		cols[i] = make([]string, n)
-	}
-	depts := make([]*string, n)
-	versions := make([]int64, n)
+// copyLeads writes a chunk's leads with COPY (binary), through the
+// connection the chunk's transaction runs on: no statement to parse, no
+// per-row parameters, far less work per row than any INSERT.
+func copyLeads(ctx context.Context, conn *sql.Conn, leads []lead.Lead) error {
+	rows := make([][]any, len(leads))
 	for i := range leads {
 		l := &leads[i]
-		v := []string{l.ID, l.TenantID, l.ContactName, l.Company, l.Title, l.Phone, l.Email, l.WeChat, l.Source,
-			l.Region, l.Industry, l.Status, *l.OwnerID, "", bunTime(*l.AssignedAt), l.Notes, l.PhoneKey, l.EmailKey,
-			l.CompanyKey, l.CreatedBy, bunTime(l.CreatedAt), bunTime(l.UpdatedAt)}
-		for c, s := range v {
-			cols[c][i] = s
+		var dept any
+		if l.DepartmentID != nil {
+			dept = *l.DepartmentID
 		}
-		depts[i] = l.DepartmentID
-		versions[i] = l.Version
+		rows[i] = []any{l.ID, l.TenantID, l.ContactName, l.Company, l.Title, l.Phone, l.Email, l.WeChat, l.Source,
+			l.Region, l.Industry, l.Status, *l.OwnerID, dept, *l.AssignedAt, l.Notes, l.PhoneKey, l.EmailKey,
+			l.CompanyKey, l.CreatedBy, l.CreatedAt, l.UpdatedAt, l.Version}
 	}
-	args := make([]any, len(leadCols))
-	for i := range cols {
-		args[i] = cols[i]
-	}
-	args[13], args[22] = depts, versions
-	_, err := tx.ExecContext(ctx, pgInsertSQL, args...)
-	return err
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("importer: COPY needs a pgx connection, not %T", dc)
+		}
+		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{"leads"}, leadCols, pgx.CopyFromRows(rows))
+		return err
+	})
 }
 
-// insertLeads writes leads with prepared multi-row INSERTs inside tx.
-func insertLeads(ctx context.Context, tx *sql.Tx, dialect db.Dialect, leads []lead.Lead) error {
-	if dialect == db.Postgres {
-		return insertPG(ctx, tx, leads)
+// insertLeads writes leads inside tx: on PostgreSQL by COPY through conn
+// (the connection tx runs on), on SQLite with prepared multi-row INSERTs.
+func insertLeads(ctx context.Context, tx *sql.Tx, conn *sql.Conn, leads []lead.Lead) error {
+	if conn != nil {
+		return copyLeads(ctx, conn, leads)
 	}
 	var full *sql.Stmt
 	defer func() {
@@ -128,13 +102,13 @@ func insertLeads(ctx context.Context, tx *sql.Tx, dialect db.Dialect, leads []le
 		var err error
 		if len(batch) == insertBatch {
 			if full == nil {
-				if full, err = tx.PrepareContext(ctx, insertSQL(insertBatch, dialect)); err != nil {
+				if full, err = tx.PrepareContext(ctx, insertSQL(insertBatch)); err != nil {
 					return err
 				}
 			}
 			_, err = full.ExecContext(ctx, args...)
 		} else {
-			_, err = tx.ExecContext(ctx, insertSQL(len(batch), dialect), args...)
+			_, err = tx.ExecContext(ctx, insertSQL(len(batch)), args...)
 		}
 		if err != nil {
 			return err

@@ -4,6 +4,21 @@
 // in chunks, each chunk in one transaction with multi-row INSERTs; a bad row
 // is recorded in import_errors and never fails the file.
 //
+// Duplicates: each row's phone and email keys are looked up among the
+// tenant's leads, and its phone, email and company keys among its customers
+// (their own keys and their contacts' phone and email), whoever owns them.
+// skip skips a row matching either; update updates a matching lead (in the
+// importer's scope) and skips a row matching only a customer, since a lead
+// import never edits customers; create creates the lead anyway. Every row
+// that matched gets a "duplicate" row in import_errors saying what it
+// matched and what was done, served with the refused rows (kind "error")
+// by the per-row report (errors.csv); a lead or customer outside the
+// importer's data scope is named by kind only.
+//
+// Cancel: a running import is cancelled by setting its status; the chunk
+// being written then fails to move the counters, is rolled back, and the
+// worker stops. Chunks already committed stay.
+//
 // History: an import writes one audit entry (object type "import", when it
 // ends) with its counters, not one per lead; leads created or updated by an
 // import therefore have no per-lead audit entry of their own.
@@ -28,6 +43,9 @@ const (
 	StatusRunning  = "running"
 	StatusDone     = "done"
 	StatusFailed   = "failed"
+	// StatusCancelled: stopped on request after the chunk being written;
+	// the rows of the chunks already committed stay imported.
+	StatusCancelled = "cancelled"
 )
 
 // ImportJob is one uploaded file and its progress.
@@ -42,7 +60,7 @@ type ImportJob struct {
 	Format          string            `bun:"format" json:"format" enum:"csv,xlsx"`
 	Encoding        string            `bun:"encoding" json:"encoding" doc:"utf-8 or gb18030 for CSV; empty for XLSX."`
 	BlobKey         string            `bun:"blob_key" json:"-"`
-	Status          string            `bun:"status" json:"status" enum:"uploaded,running,done,failed"`
+	Status          string            `bun:"status" json:"status" enum:"uploaded,running,done,failed,cancelled"`
 	ColumnsJSON     string            `bun:"columns" json:"-"`
 	Columns         []string          `bun:"-" json:"columns" nullable:"false" doc:"The header row; mapping keys are indexes into it (or its names)."`
 	MappingJSON     string            `bun:"mapping" json:"-"`
@@ -76,4 +94,5 @@ type importError struct {
 	Field         string `bun:"field"`
 	Value         string `bun:"value"`
 	Message       string `bun:"message"`
+	Kind          string `bun:"kind"`
 }

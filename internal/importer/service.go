@@ -8,18 +8,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/rudder-crm/rudder/internal/audit"
 	"github.com/rudder-crm/rudder/internal/auth"
 	"github.com/rudder-crm/rudder/internal/blob"
-	"github.com/rudder-crm/rudder/internal/lead"
 	"github.com/rudder-crm/rudder/internal/platform/apperr"
 	"github.com/rudder-crm/rudder/internal/platform/db"
 	"github.com/rudder-crm/rudder/internal/platform/ids"
@@ -187,7 +184,7 @@ func FailStale(ctx context.Context, d *db.DB) (int64, error) {
 // StartInput starts an import.
 type StartInput struct {
 	Mapping         map[string]string `json:"mapping,omitempty" doc:"Column index (\"0\", \"1\", …) or header name → lead field (\"\" ignores the column). contact_name is required."`
-	DuplicatePolicy string            `json:"duplicate_policy,omitempty" enum:"skip,update,create" doc:"What to do with a row whose phone or email matches an existing lead (or an earlier row): skip it (default), update that lead with the row's non-empty cells, or create a lead anyway."`
+	DuplicatePolicy string            `json:"duplicate_policy,omitempty" enum:"skip,update,create" doc:"What to do with a row whose phone or email matches an existing lead (or an earlier row), or whose phone, email or company matches an existing customer or its contacts: skip it (default); update the lead with the row's non-empty cells (a row matching only a customer is skipped: a lead import never edits customers); or create a lead anyway. Every matching row is noted in the per-row report (errors.csv, kind duplicate)."`
 }
 
 // Start validates the mapping and runs the import: within the call for a
@@ -245,38 +242,29 @@ type runner struct {
 }
 
 type row struct {
-	num  int
-	vals [numFields]string
+	num        int
+	vals       [numFields]string
+	pk, ek, ck string // dedupe keys of phone, email, company
 }
 
 func (r *runner) run(ctx context.Context) {
-	err := r.process(ctx)
-	status, failure := StatusDone, ""
-	if err != nil {
-		status = StatusFailed
-		var bf *BadFileError
-		switch {
-		case errors.As(err, &bf):
-			failure = bf.Msg
-		default:
-			failure = "the import stopped on an internal error; the rows counted as processed were imported"
-			if r.s.Log != nil {
-				r.s.Log.ErrorContext(ctx, "import", "import_id", r.job.ID, "err", err)
-			}
-		}
-	}
+	status, failure := r.outcome(ctx, r.process(ctx))
 	ctx = context.WithoutCancel(ctx)
-	err = r.s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	err := r.s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		now := time.Now().UTC()
-		if _, err := tx.NewUpdate().Table("imports").Set("status = ?", status).Set("failure = ?", failure).
+		// A cancel that came after the last chunk still wins: the import
+		// was answered as cancelled.
+		var final string
+		if _, err := tx.NewUpdate().Table("imports").
+			Set("status = CASE WHEN status = ? THEN status ELSE ? END", StatusCancelled, status).Set("failure = ?", failure).
 			Set("finished_at = ?", now).Set("updated_at = ?", now).Set("version = version + 1").
-			Where("id = ? AND tenant_id = ?", r.job.ID, r.job.TenantID).Exec(ctx); err != nil {
+			Where("id = ? AND tenant_id = ?", r.job.ID, r.job.TenantID).Returning("status").Exec(ctx, &final); err != nil {
 			return err
 		}
 		t := r.total
 		return audit.Record(ctx, tx, audit.Create, "import", r.job.ID, []audit.Change{
 			{Field: "file_name", New: r.job.FileName}, {Field: "duplicate_policy", New: r.job.DuplicatePolicy},
-			{Field: "status", Old: StatusRunning, New: status}, {Field: "total_rows", New: r.job.TotalRows},
+			{Field: "status", Old: StatusRunning, New: final}, {Field: "total_rows", New: r.job.TotalRows},
 			{Field: "processed_rows", New: t.processed}, {Field: "created_rows", New: t.created},
 			{Field: "updated_rows", New: t.updated}, {Field: "skipped_rows", New: t.skipped}, {Field: "error_rows", New: t.errors},
 		})
@@ -284,6 +272,23 @@ func (r *runner) run(ctx context.Context) {
 	if err != nil && r.s.Log != nil {
 		r.s.Log.ErrorContext(ctx, "import finish", "import_id", r.job.ID, "err", err)
 	}
+}
+
+// outcome is the status and failure an import ends with after process.
+func (r *runner) outcome(ctx context.Context, err error) (string, string) {
+	var bf *BadFileError
+	switch {
+	case err == nil:
+		return StatusDone, ""
+	case errors.Is(err, errCancelled):
+		return StatusCancelled, ""
+	case errors.As(err, &bf):
+		return StatusFailed, bf.Msg
+	}
+	if r.s.Log != nil {
+		r.s.Log.ErrorContext(ctx, "import", "import_id", r.job.ID, "err", err)
+	}
+	return StatusFailed, "the import stopped on an internal error; the rows counted as processed were imported"
 }
 
 func (r *runner) process(ctx context.Context) error {
@@ -343,7 +348,7 @@ func (r *runner) add(num int, rec []string) {
 		v, ce := checkCell(&fields[fi], raw)
 		if ce != nil {
 			bad = true
-			r.errs = append(r.errs, importError{ImportID: r.job.ID, TenantID: r.job.TenantID, RowNumber: num,
+			r.errs = append(r.errs, importError{ImportID: r.job.ID, TenantID: r.job.TenantID, RowNumber: num, Kind: kindError,
 				Field: ce.field, Value: clip(ce.value, 200), Message: ce.msg})
 			continue
 		}
@@ -353,6 +358,7 @@ func (r *runner) add(num int, rec []string) {
 		r.errorRows++
 		return
 	}
+	rw.keysOf()
 	r.rows = append(r.rows, rw)
 }
 
@@ -368,237 +374,10 @@ func clip(s string, n int) string {
 	return s
 }
 
-// existing is a lead that shares a phone or email key with a row.
-type existing struct {
-	ID           string  `bun:"id"`
-	ContactName  string  `bun:"contact_name"`
-	Company      string  `bun:"company"`
-	Title        string  `bun:"title"`
-	Phone        string  `bun:"phone"`
-	Email        string  `bun:"email"`
-	WeChat       string  `bun:"wechat"`
-	Source       string  `bun:"source"`
-	Region       string  `bun:"region"`
-	Industry     string  `bun:"industry"`
-	Notes        string  `bun:"notes"`
-	PhoneKey     string  `bun:"phone_key"`
-	EmailKey     string  `bun:"email_key"`
-	OwnerID      *string `bun:"owner_id"`
-	DepartmentID *string `bun:"department_id"`
-	InScope      int     `bun:"in_scope"`
-}
-
-func (e *existing) vals() [numFields]string {
-	return [numFields]string{e.ContactName, e.Company, e.Title, e.Phone, e.Email, e.WeChat, e.Source, e.Region, e.Industry, e.Notes}
-}
-
-// flush writes the chunk in one transaction: one lookup of the leads that
-// share a phone or email key with its rows, one multi-row INSERT of the new
-// leads, an UPDATE per updated lead, one INSERT of the error rows and the
-// counters.
-func (r *runner) flush(ctx context.Context) error {
-	if r.processed == 0 {
-		return nil
-	}
-	var c struct{ created, updated, skipped, errors int }
-	err := r.s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		c.created, c.updated, c.skipped, c.errors = 0, 0, r.skipped, r.errorRows
-		errs := r.errs
-		now := time.Now().UTC()
-		byKey := map[string]*existing{}
-		if r.job.DuplicatePolicy != PolicyCreate {
-			found, err := r.lookup(ctx, tx)
-			if err != nil {
-				return err
-			}
-			for i := range found {
-				e := &found[i]
-				for _, k := range []string{"p:" + e.PhoneKey, "e:" + e.EmailKey} {
-					if len(k) > 2 {
-						if _, ok := byKey[k]; !ok {
-							byKey[k] = e
-						}
-					}
-				}
-			}
-		}
-		inserts := make([]lead.Lead, 0, len(r.rows))
-		pending := map[string]int{} // key → index in inserts
-		updates := map[string]*existing{}
-		var updateOrder []*existing
-		dept := nilIfEmpty(r.p.DepartmentID)
-		owner := r.p.UserID
-		for i := range r.rows {
-			rw := &r.rows[i]
-			pk, ek := lead.PhoneKey(rw.vals[fPhone]), lead.EmailKey(rw.vals[fEmail])
-			keys := make([]string, 0, 2)
-			if pk != "" {
-				keys = append(keys, "p:"+pk)
-			}
-			if ek != "" {
-				keys = append(keys, "e:"+ek)
-			}
-			if r.job.DuplicatePolicy != PolicyCreate {
-				var match *existing
-				pend := -1
-				for _, k := range keys {
-					if e, ok := byKey[k]; ok && match == nil {
-						match = e
-					}
-					if ix, ok := pending[k]; ok && pend < 0 {
-						pend = ix
-					}
-				}
-				switch {
-				case match != nil && r.job.DuplicatePolicy == PolicySkip, pend >= 0 && r.job.DuplicatePolicy == PolicySkip:
-					c.skipped++
-					continue
-				case match != nil:
-					if match.InScope == 0 {
-						c.errors++
-						errs = append(errs, importError{ImportID: r.job.ID, TenantID: r.job.TenantID, RowNumber: rw.num,
-							Field: "phone", Message: "duplicates lead " + match.ID + ", which is outside your data scope; not updated"})
-						continue
-					}
-					if _, ok := updates[match.ID]; !ok {
-						updates[match.ID] = match
-						updateOrder = append(updateOrder, match)
-					}
-					v := match.vals()
-					merge(&v, rw.vals, r.cols)
-					match.ContactName, match.Company, match.Title, match.Phone, match.Email = v[0], v[1], v[2], v[3], v[4]
-					match.WeChat, match.Source, match.Region, match.Industry, match.Notes = v[5], v[6], v[7], v[8], v[9]
-					c.updated++
-					continue
-				case pend >= 0:
-					l := &inserts[pend]
-					v := [numFields]string{l.ContactName, l.Company, l.Title, l.Phone, l.Email, l.WeChat, l.Source, l.Region, l.Industry, l.Notes}
-					merge(&v, rw.vals, r.cols)
-					setLead(l, v)
-					c.updated++
-					continue
-				}
-			}
-			l := lead.Lead{ID: ids.New(), TenantID: r.job.TenantID, Status: lead.StatusNew, OwnerID: &owner,
-				DepartmentID: dept, AssignedAt: &now, CreatedBy: owner, CreatedAt: now, UpdatedAt: now, Version: 1}
-			setLead(&l, rw.vals)
-			for _, k := range keys {
-				if _, ok := pending[k]; !ok {
-					pending[k] = len(inserts)
-				}
-			}
-			inserts = append(inserts, l)
-			c.created++
-		}
-		if len(inserts) > 0 {
-			if err := insertLeads(ctx, tx.Tx, r.s.DB.Dialect, inserts); err != nil {
-				return err
-			}
-		}
-		for _, e := range updateOrder {
-			_, err := tx.NewUpdate().Table("leads").
-				Set("contact_name = ?, company = ?, title = ?, phone = ?, email = ?, wechat = ?, source = ?, region = ?, industry = ?, notes = ?",
-					e.ContactName, e.Company, e.Title, e.Phone, e.Email, e.WeChat, e.Source, e.Region, e.Industry, e.Notes).
-				Set("phone_key = ?, email_key = ?, company_key = ?", lead.PhoneKey(e.Phone), lead.EmailKey(e.Email), lead.CompanyKey(e.Company)).
-				Set("updated_at = ?", now).Set("version = version + 1").
-				Where("id = ? AND tenant_id = ?", e.ID, r.job.TenantID).Exec(ctx)
-			if err != nil {
-				return err
-			}
-		}
-		if len(errs) > 0 {
-			if _, err := tx.NewInsert().Model(&errs).Exec(ctx); err != nil {
-				return err
-			}
-		}
-		_, err := tx.NewUpdate().Table("imports").
-			Set("processed_rows = processed_rows + ?", r.processed).Set("created_rows = created_rows + ?", c.created).
-			Set("updated_rows = updated_rows + ?", c.updated).Set("skipped_rows = skipped_rows + ?", c.skipped).
-			Set("error_rows = error_rows + ?", c.errors).Set("updated_at = ?", now).
-			Where("id = ? AND tenant_id = ?", r.job.ID, r.job.TenantID).Exec(ctx)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	r.total.processed += r.processed
-	r.total.created += c.created
-	r.total.updated += c.updated
-	r.total.skipped += c.skipped
-	r.total.errors += c.errors
-	r.processed, r.skipped, r.errorRows = 0, 0, 0
-	r.rows, r.errs = r.rows[:0], nil
-	return nil
-}
-
-// merge copies the row's mapped, non-empty cells over v.
-func merge(v *[numFields]string, vals [numFields]string, cols [numFields]int) {
-	for i := range v {
-		if cols[i] >= 0 && vals[i] != "" {
-			v[i] = vals[i]
-		}
-	}
-}
-
-func setLead(l *lead.Lead, v [numFields]string) {
-	l.ContactName, l.Company, l.Title, l.Phone, l.Email = v[0], v[1], v[2], v[3], v[4]
-	l.WeChat, l.Source, l.Region, l.Industry, l.Notes = v[5], v[6], v[7], v[8], v[9]
-	l.PhoneKey, l.EmailKey, l.CompanyKey = lead.PhoneKey(l.Phone), lead.EmailKey(l.Email), lead.CompanyKey(l.Company)
-}
-
-// lookup finds the tenant's leads sharing a phone or email key with the
-// chunk's rows, whoever owns them; in_scope says whether the caller may
-// update them. The "<> ”" terms let both engines use the partial indexes.
-func (r *runner) lookup(ctx context.Context, tx bun.Tx) ([]existing, error) {
-	var phones, emails []string
-	for i := range r.rows {
-		if k := lead.PhoneKey(r.rows[i].vals[fPhone]); k != "" {
-			phones = append(phones, k)
-		}
-		if k := lead.EmailKey(r.rows[i].vals[fEmail]); k != "" {
-			emails = append(emails, k)
-		}
-	}
-	if len(phones) == 0 && len(emails) == 0 {
-		return nil, nil
-	}
-	scope, args := r.p.ScopeSQL("l.tenant_id", "l.owner_id", "l.department_id")
-	var out []existing
-	// One query per key, each on its own partial index (an OR of the two
-	// makes SQLite scan the tenant's leads).
-	for _, k := range []struct {
-		col  string
-		keys []string
-	}{{"phone_key", phones}, {"email_key", emails}} {
-		if len(k.keys) == 0 {
-			continue
-		}
-		var found []existing // bun resets the slice it scans into
-		keys := bun.In(k.keys)
-		in := "? <> '' AND ? IN (?)"
-		if r.s.DB.Dialect == db.Postgres {
-			// One array value parses and plans faster than thousands of IN literals.
-			keys, in = pgdialect.Array(k.keys), "? <> '' AND ? = ANY(?)"
-		}
-		err := tx.NewSelect().TableExpr("leads AS l").
-			ColumnExpr("l.id, l.contact_name, l.company, l.title, l.phone, l.email, l.wechat, l.source, l.region, l.industry, l.notes").
-			ColumnExpr("l.phone_key, l.email_key, l.owner_id, l.department_id").
-			ColumnExpr("CASE WHEN "+scope+" THEN 1 ELSE 0 END AS in_scope", args...).
-			Where("l.tenant_id = ?", r.job.TenantID).
-			Where(in, bun.Ident("l."+k.col), bun.Ident("l."+k.col), keys).
-			Scan(ctx, &found) // no ORDER BY: it would lead SQLite to walk the tenant's leads by id
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, found...)
-	}
-	// The oldest lead first, so the match a row meets does not depend on the plan.
-	slices.SortFunc(out, func(a, b existing) int { return strings.Compare(a.ID, b.ID) })
-	return out, nil
-}
-
-// ErrorReport writes the import's error rows as CSV with a UTF-8 BOM (so
-// Excel reads it as UTF-8). Cells starting with =, +, -, @ (or a tab or
+// ErrorReport writes the import's per-row report as CSV with a UTF-8 BOM
+// (so Excel reads it as UTF-8): the refused rows (kind "error") and the
+// rows that matched an existing lead or customer or an earlier row (kind
+// "duplicate", saying what was done with them), by row number. Cells starting with =, +, -, @ (or a tab or
 // carriage return) get a leading ' so a spreadsheet shows them as text
 // instead of running them as formulas.
 func (s *Service) ErrorReport(ctx context.Context, j *ImportJob, w io.Writer) error {
@@ -606,7 +385,7 @@ func (s *Service) ErrorReport(ctx context.Context, j *ImportJob, w io.Writer) er
 		return err
 	}
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"row", "field", "value", "message"})
+	_ = cw.Write([]string{"row", "field", "value", "message", "kind"})
 	last := 0
 	for {
 		var page []importError
@@ -627,7 +406,7 @@ func (s *Service) ErrorReport(ctx context.Context, j *ImportJob, w io.Writer) er
 			}
 		}
 		for _, e := range page[:n] {
-			_ = cw.Write([]string{strconv.Itoa(e.RowNumber), e.Field, Neutralise(e.Value), Neutralise(e.Message)})
+			_ = cw.Write([]string{strconv.Itoa(e.RowNumber), e.Field, Neutralise(e.Value), Neutralise(e.Message), e.Kind})
 			last = e.RowNumber
 		}
 		cw.Flush()

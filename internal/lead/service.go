@@ -13,6 +13,7 @@ import (
 	"github.com/rudder-crm/rudder/internal/org"
 	"github.com/rudder-crm/rudder/internal/platform/apperr"
 	"github.com/rudder-crm/rudder/internal/platform/db"
+	"github.com/rudder-crm/rudder/internal/platform/httpx"
 	"github.com/rudder-crm/rudder/internal/platform/ids"
 )
 
@@ -56,24 +57,25 @@ type Input struct {
 	AllowDuplicate bool       `json:"allow_duplicate,omitempty" doc:"Create even though leads with the same phone, email or company exist."`
 }
 
-// Patch changes some fields of a lead.
+// Patch changes some fields of a lead. The follow-up dates are Nullable:
+// JSON null clears them, which a pointer could not tell from absent.
 type Patch struct {
-	ContactName      *string    `json:"contact_name,omitempty" minLength:"1" maxLength:"60"`
-	Company          *string    `json:"company,omitempty" maxLength:"100"`
-	Title            *string    `json:"title,omitempty" maxLength:"60"`
-	Phone            *string    `json:"phone,omitempty" maxLength:"30" pattern:"^[0-9０-９+() -]*$" patternDescription:"digits, spaces, +, -, ( and )"`
-	Email            *string    `json:"email,omitempty" maxLength:"254" pattern:"^([^@\\s]+@[^@\\s]+)?$" patternDescription:"an email address"`
-	WeChat           *string    `json:"wechat,omitempty" maxLength:"60"`
-	Source           *string    `json:"source,omitempty" maxLength:"40"`
-	Region           *string    `json:"region,omitempty" maxLength:"40"`
-	Industry         *string    `json:"industry,omitempty" maxLength:"40"`
-	Status           *string    `json:"status,omitempty" enum:"new,contacted,qualified,converted,disqualified" doc:"Forward only: new → contacted → qualified; disqualified (with disqualify_reason) from any open status; a disqualified lead reopens as new. converted is set by conversion only."`
-	DisqualifyReason *string    `json:"disqualify_reason,omitempty" maxLength:"200"`
-	LastFollowUpAt   *time.Time `json:"last_follow_up_at,omitempty"`
-	NextFollowUpAt   *time.Time `json:"next_follow_up_at,omitempty"`
-	Score            *int       `json:"score,omitempty" minimum:"0" maximum:"100"`
-	Notes            *string    `json:"notes,omitempty" maxLength:"2000" multiline:"true"`
-	OwnerID          *string    `json:"owner_id,omitempty" format:"uuid" doc:"Reassign; needs lead.assign."`
+	ContactName      *string                   `json:"contact_name,omitempty" minLength:"1" maxLength:"60"`
+	Company          *string                   `json:"company,omitempty" maxLength:"100"`
+	Title            *string                   `json:"title,omitempty" maxLength:"60"`
+	Phone            *string                   `json:"phone,omitempty" maxLength:"30" pattern:"^[0-9０-９+() -]*$" patternDescription:"digits, spaces, +, -, ( and )"`
+	Email            *string                   `json:"email,omitempty" maxLength:"254" pattern:"^([^@\\s]+@[^@\\s]+)?$" patternDescription:"an email address"`
+	WeChat           *string                   `json:"wechat,omitempty" maxLength:"60"`
+	Source           *string                   `json:"source,omitempty" maxLength:"40"`
+	Region           *string                   `json:"region,omitempty" maxLength:"40"`
+	Industry         *string                   `json:"industry,omitempty" maxLength:"40"`
+	Status           *string                   `json:"status,omitempty" enum:"new,contacted,qualified,converted,disqualified" doc:"Forward only: new → contacted → qualified; disqualified (with disqualify_reason) from any open status; a disqualified lead reopens as new. converted is set by conversion only."`
+	DisqualifyReason *string                   `json:"disqualify_reason,omitempty" maxLength:"200"`
+	LastFollowUpAt   httpx.Nullable[time.Time] `json:"last_follow_up_at,omitempty" doc:"null clears it."`
+	NextFollowUpAt   httpx.Nullable[time.Time] `json:"next_follow_up_at,omitempty" doc:"null clears it."`
+	Score            *int                      `json:"score,omitempty" minimum:"0" maximum:"100"`
+	Notes            *string                   `json:"notes,omitempty" maxLength:"2000" multiline:"true"`
+	OwnerID          *string                   `json:"owner_id,omitempty" format:"uuid" doc:"Reassign; needs lead.assign."`
 }
 
 // DuplicatesError refuses a create whose keys match existing leads or
@@ -252,11 +254,11 @@ func applyPatch(l *Lead, in Patch) error {
 	if in.Score != nil {
 		l.Score = *in.Score
 	}
-	if in.LastFollowUpAt != nil {
-		l.LastFollowUpAt = utc(in.LastFollowUpAt)
+	if in.LastFollowUpAt.Set {
+		l.LastFollowUpAt = utc(in.LastFollowUpAt.Value)
 	}
-	if in.NextFollowUpAt != nil {
-		l.NextFollowUpAt = utc(in.NextFollowUpAt)
+	if in.NextFollowUpAt.Set {
+		l.NextFollowUpAt = utc(in.NextFollowUpAt.Value)
 	}
 	return applyStatus(l, in.Status, in.DisqualifyReason)
 }

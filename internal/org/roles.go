@@ -40,6 +40,9 @@ type Service struct {
 	// tenant, its roles, top department and admin exist, so other features
 	// can seed their per-tenant data (the default pipeline, say).
 	OnTenantCreated []func(ctx context.Context, tx bun.IDB, tenantID string) error
+	// OnUserMoved run inside the transaction of a user update that changes
+	// the user's department (see userMoved).
+	OnUserMoved []UserMovedHook
 }
 
 // changed runs after a committed change to the tenant's users, roles or

@@ -284,6 +284,9 @@ func (s *Service) UpdateUser(ctx context.Context, id string, version int64, in U
 				return err
 			}
 		}
+		if err := s.userMoved(ctx, tx, old, &u); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, audit.Update, "user", id, changes)
 	})
 	err = s.changed(ctx, err)

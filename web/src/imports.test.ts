@@ -37,6 +37,15 @@ describe('error report', () => {
   });
   it('reads the rows after the header', () => {
     const text = '\uFEFFrow,field,value,message\n3,phone,abc,"must be a phone number (digits, spaces, +, -, ( and ))"\n';
-    expect(parseErrorReport(text)).toEqual([{ row: 3, field: 'phone', value: 'abc', message: 'must be a phone number (digits, spaces, +, -, ( and ))' }]);
+    expect(parseErrorReport(text)).toEqual([
+      { row: 3, field: 'phone', value: 'abc', message: 'must be a phone number (digits, spaces, +, -, ( and ))', kind: 'error' },
+    ]);
+  });
+  it('tells duplicates from errors by the kind column', () => {
+    const text = 'row,field,value,message,kind\n2,phone,138,matches customer 甲; skipped,duplicate\n4,email,x,bad,error\n';
+    expect(parseErrorReport(text).map((r) => [r.row, r.kind])).toEqual([
+      [2, 'duplicate'],
+      [4, 'error'],
+    ]);
   });
 });

@@ -4,12 +4,14 @@ import { API_BASE, ApiError, type Problem } from './api';
 export type DuplicatePolicy = 'skip' | 'update' | 'create';
 export const DUPLICATE_POLICIES: DuplicatePolicy[] = ['skip', 'update', 'create'];
 
+export type ImportStatus = 'uploaded' | 'running' | 'done' | 'failed' | 'cancelled';
+
 export interface ImportJob {
   id: string;
   file_name: string;
   format: 'csv' | 'xlsx';
   encoding: string;
-  status: 'uploaded' | 'running' | 'done' | 'failed';
+  status: ImportStatus;
   columns: string[];
   mapping: Record<string, string>;
   duplicate_policy: DuplicatePolicy;
@@ -62,7 +64,7 @@ export function mappingProblem(m: ColumnMapping): 'noContactName' | null {
 }
 
 export function isFinished(j: ImportJob): boolean {
-  return j.status === 'done' || j.status === 'failed';
+  return j.status === 'done' || j.status === 'failed' || j.status === 'cancelled';
 }
 
 /** Percent of the rows processed (100 once finished). */
@@ -81,6 +83,8 @@ export interface ImportRowError {
   field: string;
   value: string;
   message: string;
+  /** error: the row was refused; duplicate: it matched an existing lead or customer (or an earlier row). */
+  kind: 'error' | 'duplicate';
 }
 
 /** Splits CSV text (RFC 4180: quotes, doubled quotes, newlines in quotes) into rows. */
@@ -117,10 +121,43 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-/** The error report (header row, field, value, message) as rows. */
+/** The per-row report (header row, field, value, message, kind) as rows. */
 export function parseErrorReport(text: string): ImportRowError[] {
   const rows = parseCsv(text);
-  return rows.slice(1).filter((r) => r.length >= 4).map((r) => ({ row: Number(r[0]), field: r[1], value: r[2], message: r[3] }));
+  return rows
+    .slice(1)
+    .filter((r) => r.length >= 4)
+    .map((r) => ({ row: Number(r[0]), field: r[1], value: r[2], message: r[3], kind: r[4] === 'duplicate' ? 'duplicate' : 'error' }));
+}
+
+/** The report's first rows: reads at most maxBytes and drops a cut-off last line, so a huge report is never fetched whole. */
+export async function fetchReportHead(id: string, maxBytes: number, signal: AbortSignal): Promise<ImportRowError[]> {
+  const res = await fetch(errorReportUrl(id), { credentials: 'same-origin', signal });
+  if (!res.ok || !res.body) return [];
+  const reader = res.body.getReader();
+  const dec = new TextDecoder();
+  let text = '';
+  let complete = false;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) {
+      complete = true;
+      break;
+    }
+    text += dec.decode(value, { stream: true });
+    if (text.length >= maxBytes) {
+      await reader.cancel();
+      break;
+    }
+  }
+  if (!complete) text = text.slice(0, text.lastIndexOf('\n') + 1);
+  return parseErrorReport(text);
+}
+
+/** The imports of the list, newest first. */
+export interface ImportPage {
+  items: ImportJob[];
+  next_cursor?: string;
 }
 
 /** Uploads a file as multipart/form-data (the JSON request helper cannot send a form). */

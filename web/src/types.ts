@@ -196,6 +196,20 @@ export interface Opportunity {
   forecast_category: string;
   win_loss_reason: string;
   stalled: boolean;
+  /** The five-dimension evaluation (each 1–5 or null) and its 0–100 health score. */
+  need_score?: number | null;
+  need_note?: string;
+  budget_score?: number | null;
+  budget_note?: string;
+  decision_chain_score?: number | null;
+  decision_chain_note?: string;
+  timeline_score?: number | null;
+  timeline_note?: string;
+  competitive_score?: number | null;
+  competitive_note?: string;
+  health_score?: number | null;
+  competitor?: string;
+  department_id?: string | null;
   created_at: string;
   updated_at: string;
   version: number;
@@ -208,6 +222,17 @@ export interface OpportunityTask {
   stage_name: string;
   name: string;
   done_at?: string | null;
+}
+
+export interface StageMove {
+  id: string;
+  from_stage_id?: string | null;
+  from_stage_name?: string | null;
+  to_stage_id: string;
+  to_stage_name: string;
+  at: string;
+  actor_id: string;
+  amount: Money;
 }
 
 export interface Customer {

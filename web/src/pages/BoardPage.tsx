@@ -15,6 +15,10 @@ import { UserSelect } from '../components/UserSelect';
 import { columnTotals, gateRefusal, needsLossReason, type MissingTask } from '../deals';
 import { formatMoney } from '../money';
 import { OpportunityDrawer } from './OpportunityDrawer';
+import { OpportunityDetail } from './OpportunityDetail';
+import { DepartmentSelect } from '../components/DepartmentSelect';
+import { useDepartments } from '../components/useDepartments';
+import { healthColor } from '../opportunity';
 import type { Opportunity, OpportunityTask, Page, Pipeline, PipelineStage } from '../types';
 
 const COLUMN_PAGE = 50;
@@ -56,6 +60,9 @@ export default function BoardPage() {
   const pipelines = usePipelines(onError);
   const [pipelineId, setPipelineId] = useState<string | undefined>();
   const [ownerId, setOwnerId] = useState<string | null>(null);
+  const [departmentId, setDepartmentId] = useState<string | null>(null);
+  /** The card whose detail drawer is open. */
+  const [detailId, setDetailId] = useState<string | null>(null);
   const [closeMonth, setCloseMonth] = useState<Dayjs | null>(null);
   const [columns, setColumns] = useState<Record<string, Column>>({});
   const [drawerOpen, setDrawerOpen] = useState(false);
@@ -86,11 +93,12 @@ export default function BoardPage() {
         pipeline_id: pipelineId,
         stage_id: stageId,
         owner_id: ownerId,
+        department_id: departmentId,
         close_month: month,
         limit: COLUMN_PAGE,
         cursor,
       }),
-    [pipelineId, ownerId, month],
+    [pipelineId, ownerId, departmentId, month],
   );
 
   const loadAll = useCallback(async () => {
@@ -181,7 +189,10 @@ export default function BoardPage() {
   };
 
   const showOwner = me?.data_scope !== 'own';
-  const filtered = !!(ownerId || closeMonth);
+  // A team filter for those who see more than their own opportunities (and may list departments).
+  const showTeam = showOwner && can('department.read');
+  const depts = useDepartments(showTeam);
+  const filtered = !!(ownerId || departmentId || closeMonth);
 
   return (
     <div>
@@ -206,8 +217,11 @@ export default function BoardPage() {
         />
         <DatePicker picker="month" value={closeMonth} onChange={setCloseMonth} placeholder={t('board.closeMonth')} data-testid="board-close-month" />
         {showOwner ? <UserSelect value={ownerId} onChange={setOwnerId} placeholder={t('board.owner')} data-testid="board-owner" /> : null}
+        {showTeam ? (
+          <DepartmentSelect tree={depts.tree} value={departmentId} onChange={setDepartmentId} placeholder={t('board.team')} style={{ width: 200 }} data-testid="board-team" />
+        ) : null}
         {filtered ? (
-          <Button type="link" onClick={() => { setOwnerId(null); setCloseMonth(null); }} data-testid="board-clear-filters">
+          <Button type="link" onClick={() => { setOwnerId(null); setDepartmentId(null); setCloseMonth(null); }} data-testid="board-clear-filters">
             {t('lead.clearFilters')}
           </Button>
         ) : null}
@@ -268,6 +282,15 @@ export default function BoardPage() {
                       aria-busy={moving.has(o.id)}
                       draggable={canWrite}
                       tabIndex={0}
+                      role="button"
+                      // A drag never ends in a click, so a click is always "open this card".
+                      onClick={() => setDetailId(o.id)}
+                      onKeyDown={(e) => {
+                        if (e.target === e.currentTarget && (e.key === 'Enter' || e.key === ' ')) {
+                          e.preventDefault();
+                          setDetailId(o.id);
+                        }
+                      }}
                       onDragStart={(e) => {
                         dragging.current = o;
                         e.dataTransfer.effectAllowed = 'move';
@@ -281,18 +304,21 @@ export default function BoardPage() {
                       <div className="rudder-board-card-top">
                         <span className="rudder-board-card-name">{o.name}</span>
                         {canWrite ? (
-                          <Dropdown
-                            trigger={['click']}
-                            menu={{
-                              items: stages.filter((x) => x.id !== o.stage_id).map((x) => ({ key: x.id, label: x.name })),
-                              onClick: ({ key }) => {
-                                const to = stages.find((x) => x.id === key);
-                                if (to) void move(o, to);
-                              },
-                            }}
-                          >
-                            <Button size="small" type="text" icon={<SwapOutlined />} aria-label={t('board.moveTo')} title={t('board.moveTo')} data-testid={`card-move-${o.id}`} />
-                          </Dropdown>
+                          // The menu renders in a portal, but React still bubbles its clicks here: stop them.
+                          <span onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
+                            <Dropdown
+                              trigger={['click']}
+                              menu={{
+                                items: stages.filter((x) => x.id !== o.stage_id).map((x) => ({ key: x.id, label: x.name })),
+                                onClick: ({ key }) => {
+                                  const to = stages.find((x) => x.id === key);
+                                  if (to) void move(o, to);
+                                },
+                              }}
+                            >
+                              <Button size="small" type="text" icon={<SwapOutlined />} aria-label={t('board.moveTo')} title={t('board.moveTo')} data-testid={`card-move-${o.id}`} />
+                            </Dropdown>
+                          </span>
                         ) : null}
                       </div>
                       <div className="rudder-board-card-customer">{o.customer_name}</div>
@@ -301,6 +327,11 @@ export default function BoardPage() {
                         <span>{o.owner_name || '—'}</span>
                         <span title={t('opp.expectedClose')}>{o.expected_close}</span>
                       </div>
+                      {o.health_score != null ? (
+                        <Tag color={healthColor(o.health_score)} style={{ marginTop: 6 }} data-testid={`card-health-${o.id}`}>
+                          {t('board.health', { score: o.health_score })}
+                        </Tag>
+                      ) : null}
                       {o.stalled ? (
                         <Tag color="orange" style={{ marginTop: 6 }} data-testid={`card-stalled-${o.id}`}>
                           {t('board.stalled')}
@@ -329,6 +360,11 @@ export default function BoardPage() {
           setDrawerOpen(false);
           place(o, o.stage_id);
         }}
+      />
+      <OpportunityDetail
+        id={detailId}
+        onClose={() => setDetailId(null)}
+        onChanged={(o) => setColumns((prev) => Object.fromEntries(Object.entries(prev).map(([k, c]) => [k, { ...c, items: c.items.map((x) => (x.id === o.id ? o : x)) }])))}
       />
       {pending && !pending.missing ? (
         <LossReasonModal

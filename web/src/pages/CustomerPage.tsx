@@ -5,7 +5,7 @@
 // change history. The open tab is kept in the address (?tab=) so it can be linked to.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { App, Button, Descriptions, Drawer, Form, Popconfirm, Result, Space, Spin, Table, Tabs, Tag, Typography, type TableProps } from 'antd';
+import { App, Button, Descriptions, Form, Popconfirm, Result, Space, Spin, Table, Tabs, Tag, Typography, type TableProps } from 'antd';
 import { ArrowLeftOutlined, DeleteOutlined, PlusOutlined, ProjectOutlined, StarFilled } from '@ant-design/icons';
 import { ApiError, api } from '../api';
 import { useAuth } from '../auth';
@@ -22,6 +22,7 @@ import { rowProps } from '../components/rowProps';
 import { useIsMobile } from '../components/useMediaQuery';
 import { GradeTag } from './CustomersPage';
 import { ContactDrawer } from './ContactDrawer';
+import { OpportunityDetail } from './OpportunityDetail';
 import { ReturnCustomerButton } from './CustomerPoolActions';
 import { attitudeColor, changedCustomerFields, keyModeOf, revenueText, sortContacts, type Contact, type CustomerFormValues, type CustomerRecord } from '../customers';
 import type { Subject } from '../activities';
@@ -141,6 +142,7 @@ export default function CustomerPage() {
                 onChanged={() => {
                   setTimelineGen((g) => g + 1);
                   void loadCustomer();
+                  void loadOpps();
                 }}
               />
             ),
@@ -426,7 +428,7 @@ function ContactsTab({ customerId, contacts, reload }: { customerId: string; con
   );
 }
 
-/** The opportunities of the customer; a row opens its own follow-ups (timeline and logging). */
+/** The opportunities of the customer; a row opens the opportunity's detail drawer. */
 function OpportunitiesTab({ opps, onChanged }: { opps: Opportunity[] | null; onChanged: () => void }) {
   const { t } = useI18n();
   const mobile = useIsMobile();
@@ -489,28 +491,7 @@ function OpportunitiesTab({ opps, onChanged }: { opps: Opportunity[] | null; onC
         onRow={(o) => ({ ...rowProps(o.id), onClick: () => setCurrent(o), style: { cursor: 'pointer' } })}
         locale={{ emptyText: t('customer.oppEmpty') }}
       />
-      <Drawer
-        open={!!current}
-        onClose={() => setCurrent(null)}
-        width={mobile ? '100%' : 640}
-        title={current?.name}
-        destroyOnClose
-        data-testid="opp-activity-drawer"
-      >
-        {current ? (
-          <>
-            <Descriptions size="small" column={mobile ? 1 : 2} style={{ marginBottom: 16 }}>
-              <Descriptions.Item label={t('funnel.stage')}>
-                <Tag color={stageColor(current.stage_kind)}>{current.stage_name}</Tag>
-              </Descriptions.Item>
-              <Descriptions.Item label={t('opp.amount')}>{formatMoney(current.amount.amount, current.amount.currency)}</Descriptions.Item>
-              <Descriptions.Item label={t('opp.expectedClose')}>{current.expected_close}</Descriptions.Item>
-              <Descriptions.Item label={t('opp.owner')}>{current.owner_name || '—'}</Descriptions.Item>
-            </Descriptions>
-            <ActivityTimeline subjects={[{ type: 'opportunity', id: current.id }]} onChanged={onChanged} />
-          </>
-        ) : null}
-      </Drawer>
+      <OpportunityDetail id={current?.id ?? null} initialTab="timeline" onClose={() => setCurrent(null)} onChanged={onChanged} />
     </div>
   );
 }

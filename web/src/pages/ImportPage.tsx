@@ -1,6 +1,7 @@
 // The lead import wizard: upload a CSV/XLSX file → check the suggested column mapping and choose
-// what to do with duplicates → run it (polling the import's counters) → the result, with the rows
-// that were refused and the error report to download.
+// what to do with duplicates → run it (polling the import's counters; it can be cancelled) → the
+// result, with the rows that were refused, the rows that matched existing leads or customers, and
+// the per-row report to download. The upload step lists the recent imports.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Button, Card, Col, Progress, Radio, Row, Select, Space, Statistic, Steps, Table, Typography, Upload } from 'antd';
 import { InboxOutlined } from '@ant-design/icons';
@@ -10,14 +11,15 @@ import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
 import { useApiError } from '../errors';
 import { PageHeader } from '../components/PageHeader';
+import { RecentImports } from './RecentImports';
 import { useIsMobile } from '../components/useMediaQuery';
 import {
   DUPLICATE_POLICIES,
   errorReportUrl,
+  fetchReportHead,
   initialMapping,
   isFinished,
   mappingProblem,
-  parseErrorReport,
   progressPercent,
   setColumn,
   uploadImport,
@@ -45,6 +47,8 @@ const FIELD_LABELS: Record<string, MessageKey> = {
 const POLL_MS = 1000;
 /** Error rows shown on the page; the report has them all. */
 const SHOWN_ERRORS = 100;
+/** How much of the per-row report the page reads. */
+const REPORT_HEAD_BYTES = 256 << 10;
 
 export default function ImportPage() {
   const { t } = useI18n();
@@ -102,6 +106,7 @@ function UploadStep({ onUploaded }: { onUploaded: (u: Uploaded) => void }) {
         <p className="ant-upload-text">{busy ? t('import.running') : t('import.drop')}</p>
         <p className="ant-upload-hint">{t('import.dropHint')}</p>
       </Upload.Dragger>
+      <RecentImports />
     </div>
   );
 }
@@ -224,8 +229,11 @@ function MappingStep({ uploaded, onStarted, onBack }: { uploaded: Uploaded; onSt
 function RunStep({ job, onJob, onAgain }: { job: ImportJob; onJob: (j: ImportJob) => void; onAgain: () => void }) {
   const { t } = useI18n();
   const onError = useApiError();
-  const [errors, setErrors] = useState<ImportRowError[] | null>(null);
+  const [report, setReport] = useState<ImportRowError[] | null>(null);
+  const [cancelling, setCancelling] = useState(false);
   const finished = isFinished(job);
+  const errors = report && report.filter((r) => r.kind === 'error');
+  const duplicates = report && report.filter((r) => r.kind === 'duplicate');
   const onJobRef = useRef(onJob);
   onJobRef.current = onJob;
 
@@ -242,16 +250,59 @@ function RunStep({ job, onJob, onAgain }: { job: ImportJob; onJob: (j: ImportJob
     return () => clearTimeout(h);
   }, [job, finished, onError]);
 
-  // Once finished, the refused rows (from the report, the only list of them).
+  // Once finished, the refused and the duplicate rows (from the head of the report, the only list of them).
   useEffect(() => {
-    if (!finished || job.error_rows === 0) return;
+    if (!finished || job.processed_rows === 0) return;
     const ctrl = new AbortController();
-    fetch(errorReportUrl(job.id), { credentials: 'same-origin', signal: ctrl.signal })
-      .then((r) => (r.ok ? r.text() : ''))
-      .then((text) => setErrors(parseErrorReport(text)))
+    fetchReportHead(job.id, REPORT_HEAD_BYTES, ctrl.signal)
+      .then(setReport)
       .catch(() => undefined);
     return () => ctrl.abort();
-  }, [finished, job.id, job.error_rows]);
+  }, [finished, job.id, job.processed_rows]);
+
+  const cancel = async () => {
+    setCancelling(true);
+    try {
+      onJob(await api.post<ImportJob>(`/imports/${job.id}/cancel`));
+    } catch (e) {
+      onError(e);
+    } finally {
+      setCancelling(false);
+    }
+  };
+
+  const rowsCard = (key: string, title: string, rows: ImportRowError[] | null, link: boolean) => (
+    <Card
+      size="small"
+      style={{ marginTop: 16 }}
+      title={title}
+      data-testid={`import-${key}-card`}
+      extra={
+        link ? (
+          <a href={errorReportUrl(job.id)} download data-testid="import-error-report">
+            {t('import.downloadErrors')}
+          </a>
+        ) : null
+      }
+    >
+      <Table<ImportRowError>
+        rowKey={(r, i) => `${r.row}-${r.field}-${i}`}
+        size="small"
+        pagination={false}
+        loading={!rows}
+        dataSource={(rows ?? []).slice(0, SHOWN_ERRORS)}
+        scroll={{ x: 520 }}
+        data-testid={`import-${key}-rows`}
+        columns={[
+          { title: t('import.row'), dataIndex: 'row', key: 'row', width: 70 },
+          { title: t('import.field'), dataIndex: 'field', key: 'field', width: 110, render: (f: string) => (FIELD_LABELS[f] ? t(FIELD_LABELS[f]) : f) },
+          { title: t('import.value'), dataIndex: 'value', key: 'value', width: 140, ellipsis: true },
+          { title: t('import.message'), dataIndex: 'message', key: 'message' },
+        ]}
+      />
+      {rows && rows.length > SHOWN_ERRORS ? <Typography.Text type="secondary">{t('import.moreErrors', { n: SHOWN_ERRORS })}</Typography.Text> : null}
+    </Card>
+  );
 
   const stat = (key: string, title: string, value: number, color?: string) => (
     <Col xs={12} sm={6}>
@@ -264,11 +315,20 @@ function RunStep({ job, onJob, onAgain }: { job: ImportJob; onJob: (j: ImportJob
       {finished ? (
         job.status === 'failed' ? (
           <Alert type="error" showIcon message={t('import.failed', { reason: job.failure ?? '' })} data-testid="import-failed" />
+        ) : job.status === 'cancelled' ? (
+          <Alert type="warning" showIcon message={t('import.cancelled')} data-testid="import-cancelled" />
         ) : (
           <Alert type={job.error_rows ? 'warning' : 'success'} showIcon message={t('import.done')} data-testid="import-done" />
         )
       ) : (
-        <Typography.Text>{t('import.running')}</Typography.Text>
+        <Space wrap>
+          <Typography.Text>{t('import.running')}</Typography.Text>
+          {job.status === 'running' ? (
+            <Button size="small" danger loading={cancelling} onClick={cancel} data-testid="import-cancel">
+              {t('import.cancel')}
+            </Button>
+          ) : null}
+        </Space>
       )}
       <Progress percent={progressPercent(job)} status={job.status === 'failed' ? 'exception' : finished ? 'success' : 'active'} data-testid="import-progress" />
       <Typography.Text type="secondary">{t('import.progress', { done: job.processed_rows, total: job.total_rows })}</Typography.Text>
@@ -278,35 +338,8 @@ function RunStep({ job, onJob, onAgain }: { job: ImportJob; onJob: (j: ImportJob
         {stat('skipped', t('import.skipped'), job.skipped_rows)}
         {stat('errors', t('import.errors'), job.error_rows, job.error_rows ? '#cf1322' : undefined)}
       </Row>
-      {finished && job.error_rows > 0 ? (
-        <Card
-          size="small"
-          style={{ marginTop: 16 }}
-          title={t('import.errorRows')}
-          extra={
-            <a href={errorReportUrl(job.id)} download data-testid="import-error-report">
-              {t('import.downloadErrors')}
-            </a>
-          }
-        >
-          <Table<ImportRowError>
-            rowKey={(r, i) => `${r.row}-${r.field}-${i}`}
-            size="small"
-            pagination={false}
-            loading={!errors}
-            dataSource={(errors ?? []).slice(0, SHOWN_ERRORS)}
-            scroll={{ x: 520 }}
-            data-testid="import-error-rows"
-            columns={[
-              { title: t('import.row'), dataIndex: 'row', key: 'row', width: 70 },
-              { title: t('import.field'), dataIndex: 'field', key: 'field', width: 110, render: (f: string) => (FIELD_LABELS[f] ? t(FIELD_LABELS[f]) : f) },
-              { title: t('import.value'), dataIndex: 'value', key: 'value', width: 140, ellipsis: true },
-              { title: t('import.message'), dataIndex: 'message', key: 'message' },
-            ]}
-          />
-          {errors && errors.length > SHOWN_ERRORS ? <Typography.Text type="secondary">{t('import.moreErrors', { n: SHOWN_ERRORS })}</Typography.Text> : null}
-        </Card>
-      ) : null}
+      {finished && job.error_rows > 0 ? rowsCard('error', t('import.errorRows'), errors, true) : null}
+      {finished && duplicates && duplicates.length > 0 ? rowsCard('duplicate', t('import.duplicateRows'), duplicates, job.error_rows === 0) : null}
       {finished ? (
         <Space style={{ marginTop: 16 }} wrap>
           <Button onClick={onAgain} data-testid="import-again">

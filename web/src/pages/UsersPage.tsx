@@ -17,6 +17,7 @@ import { rowProps } from '../components/rowProps';
 import { useIsMobile } from '../components/useMediaQuery';
 import { roleName, statusLabel } from '../components/labels';
 import { UserFormDrawer } from './UserFormDrawer';
+import { OffboardModal } from './OffboardModal';
 import type { Role, User } from '../types';
 
 type Sort = 'name' | '-name' | 'created_at' | '-created_at';
@@ -46,6 +47,7 @@ export default function UsersPage() {
     setDrawerOpen(true);
   };
   const [roleFor, setRoleFor] = useState<User | null>(null);
+  const [offboarding, setOffboarding] = useState<User | null>(null);
 
   const afterSave = (u: User) => {
     if (editing) list.replace(u);
@@ -106,7 +108,7 @@ export default function UsersPage() {
     {
       title: t('common.actions'),
       key: 'actions',
-      width: canWrite ? 220 : 80,
+      width: canWrite ? 300 : 80,
       fixed: mobile ? undefined : 'right',
       render: (_, u) => (
         <Space size={0} wrap>
@@ -116,6 +118,11 @@ export default function UsersPage() {
           {canWrite ? (
             <Button type="link" size="small" onClick={() => setRoleFor(u)} data-testid={`role-${u.id}`}>
               {t('user.changeRole')}
+            </Button>
+          ) : null}
+          {canWrite && u.id !== me?.user.id && u.status === 'active' ? (
+            <Button type="link" size="small" onClick={() => setOffboarding(u)} data-testid={`offboard-${u.id}`}>
+              {t('offboard.action')}
             </Button>
           ) : null}
           {canWrite && u.id !== me?.user.id ? (
@@ -212,6 +219,7 @@ export default function UsersPage() {
         }}
         onStale={() => roleFor && void reloadOne(roleFor.id)}
       />
+      <OffboardModal user={offboarding} onClose={() => setOffboarding(null)} onDone={(u) => void reloadOne(u.id)} />
     </div>
   );
 }

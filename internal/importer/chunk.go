@@ -1,0 +1,267 @@
+package importer
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/rudder-crm/rudder/internal/lead"
+	"github.com/rudder-crm/rudder/internal/platform/db"
+	"github.com/rudder-crm/rudder/internal/platform/ids"
+)
+
+// errCancelled stops an import whose status was set to cancelled while a
+// chunk was being written: that chunk is rolled back, the earlier ones stay.
+var errCancelled = errors.New("import cancelled")
+
+// counts are a chunk's counters.
+type counts struct{ created, updated, skipped, errors int }
+
+// chunkPlan is what a chunk writes: the leads to insert, the leads to
+// update (each once, in first-met order) and the error and duplicate notes.
+type chunkPlan struct {
+	counts
+	inserts []lead.Lead
+	insRow  []int          // the file row of each insert, for "duplicates row N"
+	pending map[string]int // "p:"/"e:" key → index in inserts
+	updates []*existing
+	seen    map[string]bool // ids of the leads in updates
+	errs    []importError
+}
+
+// flush writes the chunk in one transaction: one lookup of the leads and
+// customers that share a key with its rows, the new leads in bulk, an
+// UPDATE per updated lead, one INSERT of the error and duplicate notes, and
+// the counters. The counters are only moved while the import is running:
+// one cancelled meanwhile rolls the chunk back and stops.
+func (r *runner) flush(ctx context.Context) error {
+	if r.processed == 0 {
+		return nil
+	}
+	var c counts
+	err := r.chunkTx(ctx, func(ctx context.Context, tx bun.Tx, conn *sql.Conn) error {
+		m, err := r.lookup(ctx, tx)
+		if err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		p := r.plan(m, now)
+		c = p.counts
+		if err := r.write(ctx, tx, conn, p, now); err != nil {
+			return err
+		}
+		res, err := tx.NewUpdate().Table("imports").
+			Set("processed_rows = processed_rows + ?", r.processed).Set("created_rows = created_rows + ?", c.created).
+			Set("updated_rows = updated_rows + ?", c.updated).Set("skipped_rows = skipped_rows + ?", c.skipped).
+			Set("error_rows = error_rows + ?", c.errors).Set("updated_at = ?", now).
+			Where("id = ? AND tenant_id = ? AND status = ?", r.job.ID, r.job.TenantID, StatusRunning).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return errCancelled
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	r.total.processed += r.processed
+	r.total.created += c.created
+	r.total.updated += c.updated
+	r.total.skipped += c.skipped
+	r.total.errors += c.errors
+	r.processed, r.skipped, r.errorRows = 0, 0, 0
+	r.rows, r.errs = r.rows[:0], nil
+	return nil
+}
+
+// chunkTx runs fn in a transaction, retried like db.InTx. On PostgreSQL
+// the transaction runs on a connection taken for it, handed to fn so the
+// leads can be COPYed through it; on SQLite conn is nil.
+func (r *runner) chunkTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx, conn *sql.Conn) error) error {
+	if r.s.DB.Dialect != db.Postgres {
+		return r.s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, tx, nil) })
+	}
+	var err error
+	for attempt := 1; attempt <= db.MaxAttempts; attempt++ {
+		if err = r.onConn(ctx, fn); err == nil || !db.Retryable(err) || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(time.Duration(attempt*attempt) * 5 * time.Millisecond)
+	}
+	return err
+}
+
+func (r *runner) onConn(ctx context.Context, fn func(ctx context.Context, tx bun.Tx, conn *sql.Conn) error) error {
+	conn, err := r.s.DB.Write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(ctx, tx, conn.Conn); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// write applies a plan inside tx.
+func (r *runner) write(ctx context.Context, tx bun.Tx, conn *sql.Conn, p *chunkPlan, now time.Time) error {
+	if len(p.inserts) > 0 {
+		if err := insertLeads(ctx, tx.Tx, conn, p.inserts); err != nil {
+			return err
+		}
+	}
+	for _, e := range p.updates {
+		_, err := tx.NewUpdate().Table("leads").
+			Set("contact_name = ?, company = ?, title = ?, phone = ?, email = ?, wechat = ?, source = ?, region = ?, industry = ?, notes = ?",
+				e.ContactName, e.Company, e.Title, e.Phone, e.Email, e.WeChat, e.Source, e.Region, e.Industry, e.Notes).
+			Set("phone_key = ?, email_key = ?, company_key = ?", lead.PhoneKey(e.Phone), lead.EmailKey(e.Email), lead.CompanyKey(e.Company)).
+			Set("updated_at = ?", now).Set("version = version + 1").
+			Where("id = ? AND tenant_id = ?", e.ID, r.job.TenantID).Exec(ctx)
+		if err != nil {
+			return err
+		}
+	}
+	if len(p.errs) > 0 {
+		if _, err := tx.NewInsert().Model(&p.errs).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// plan decides each row of the chunk against the matches: create, update,
+// skip or refuse, with a duplicate note for every row that matched.
+func (r *runner) plan(m *matches, now time.Time) *chunkPlan {
+	p := &chunkPlan{inserts: make([]lead.Lead, 0, len(r.rows)), pending: map[string]int{}, seen: map[string]bool{}}
+	p.skipped, p.errors = r.skipped, r.errorRows
+	p.errs = r.errs
+	dept := nilIfEmpty(r.p.DepartmentID)
+	owner := r.p.UserID
+	for i := range r.rows {
+		rw := &r.rows[i]
+		if r.decide(p, m, rw) {
+			continue
+		}
+		l := lead.Lead{ID: ids.New(), TenantID: r.job.TenantID, Status: lead.StatusNew, OwnerID: &owner,
+			DepartmentID: dept, AssignedAt: &now, CreatedBy: owner, CreatedAt: now, UpdatedAt: now, Version: 1}
+		setVals(&l, rw.vals)
+		l.PhoneKey, l.EmailKey, l.CompanyKey = rw.pk, rw.ek, rw.ck // computed once, in add
+		for _, k := range rw.leadKeys() {
+			if _, ok := p.pending[k]; !ok {
+				p.pending[k] = len(p.inserts)
+			}
+		}
+		p.inserts = append(p.inserts, l)
+		p.insRow = append(p.insRow, rw.num)
+		p.created++
+	}
+	return p
+}
+
+// decide handles a row that matches something; it reports whether the row
+// is done with (false: create it).
+func (r *runner) decide(p *chunkPlan, m *matches, rw *row) bool {
+	hit := m.of(rw)
+	policy := r.job.DuplicatePolicy
+	pend := -1
+	if policy != PolicyCreate {
+		for _, k := range rw.leadKeys() {
+			if ix, ok := p.pending[k]; ok {
+				pend = ix
+				if !hit.any() { // name the key the earlier row shares
+					hit.leadField = map[byte]string{'p': "phone", 'e': "email"}[k[0]]
+				}
+				break
+			}
+		}
+	}
+	switch {
+	case policy == PolicyCreate:
+		if hit.any() {
+			p.note(r, rw, hit, hit.phrase()+"; created anyway")
+		}
+		return false
+	case policy == PolicySkip && hit.any():
+		p.skipped++
+		p.note(r, rw, hit, hit.phrase()+"; skipped")
+	case policy == PolicySkip && pend >= 0:
+		p.skipped++
+		p.note(r, rw, hit, "duplicates row "+strconv.Itoa(p.insRow[pend])+" of the file; skipped")
+	case hit.lead != nil && hit.lead.InScope == 0:
+		p.errors++
+		p.errs = append(p.errs, importError{ImportID: r.job.ID, TenantID: r.job.TenantID, RowNumber: rw.num, Kind: kindError,
+			Field: hit.leadField, Value: clip(rw.vals[fieldIndex(hit.leadField)], 200),
+			Message: hit.phrase() + ", which is outside your data scope; not updated"})
+	case hit.lead != nil:
+		e := hit.lead
+		if !p.seen[e.ID] {
+			p.seen[e.ID] = true
+			p.updates = append(p.updates, e)
+		}
+		v := e.vals()
+		merge(&v, rw.vals, r.cols)
+		e.ContactName, e.Company, e.Title, e.Phone, e.Email = v[0], v[1], v[2], v[3], v[4]
+		e.WeChat, e.Source, e.Region, e.Industry, e.Notes = v[5], v[6], v[7], v[8], v[9]
+		p.updated++
+		p.note(r, rw, hit, hit.phrase()+"; the lead was updated")
+	case pend >= 0:
+		l := &p.inserts[pend]
+		v := [numFields]string{l.ContactName, l.Company, l.Title, l.Phone, l.Email, l.WeChat, l.Source, l.Region, l.Industry, l.Notes}
+		merge(&v, rw.vals, r.cols)
+		setLead(l, v)
+		p.updated++
+		if hit.any() {
+			p.note(r, rw, hit, hit.phrase()+"; merged into row "+strconv.Itoa(p.insRow[pend])+" of the file")
+		}
+	case hit.cust != nil:
+		p.skipped++
+		p.note(r, rw, hit, hit.phrase()+"; skipped: a lead import does not change customers")
+	default:
+		return false
+	}
+	return true
+}
+
+// note records a duplicate note for the row.
+func (p *chunkPlan) note(r *runner, rw *row, h hit, msg string) {
+	f := h.field()
+	value := ""
+	if f != "" {
+		value = clip(rw.vals[fieldIndex(f)], 200)
+	}
+	p.errs = append(p.errs, importError{ImportID: r.job.ID, TenantID: r.job.TenantID, RowNumber: rw.num, Kind: kindDuplicate,
+		Field: f, Value: value, Message: msg})
+}
+
+// merge copies the row's mapped, non-empty cells over v.
+func merge(v *[numFields]string, vals [numFields]string, cols [numFields]int) {
+	for i := range v {
+		if cols[i] >= 0 && vals[i] != "" {
+			v[i] = vals[i]
+		}
+	}
+}
+
+// setLead copies v into l and recomputes its dedupe keys.
+func setLead(l *lead.Lead, v [numFields]string) {
+	setVals(l, v)
+	l.PhoneKey, l.EmailKey, l.CompanyKey = lead.PhoneKey(l.Phone), lead.EmailKey(l.Email), lead.CompanyKey(l.Company)
+}
+
+func setVals(l *lead.Lead, v [numFields]string) {
+	l.ContactName, l.Company, l.Title, l.Phone, l.Email = v[0], v[1], v[2], v[3], v[4]
+	l.WeChat, l.Source, l.Region, l.Industry, l.Notes = v[5], v[6], v[7], v[8], v[9]
+}
