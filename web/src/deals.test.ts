@@ -30,6 +30,19 @@ describe('gateRefusal', () => {
       { stage: '需求确认', task: '确认决策人' },
     ]);
   });
+  it('prefers missing_tasks with their ids', () => {
+    const err = new ApiError(409, {
+      errors: [{ message: 'required task not done: 报价: 提交报价单', location: 'body.stage_id', value: '报价: 提交报价单' }],
+      missing_tasks: [
+        { stage_id: 's3', stage: '报价', task_id: 't1', task: '提交报价单' },
+        { stage_id: 's4', stage: '拟定合同', task: '法务审核' },
+      ],
+    } as never);
+    expect(gateRefusal(err)).toEqual([
+      { stage: '报价', task: '提交报价单', task_id: 't1' },
+      { stage: '拟定合同', task: '法务审核' },
+    ]);
+  });
   it('ignores other errors', () => {
     expect(gateRefusal(new ApiError(409, { detail: 'lost' }))).toBeNull();
     expect(gateRefusal(new ApiError(422, { errors: [{ message: 'x', location: 'body.loss_reason' }] }))).toBeNull();

@@ -18,15 +18,25 @@ export function columnTotals(cards: Opportunity[]): ColumnTotals {
   };
 }
 
-/** One open required task named by a refused move: "需求确认: 确认预算". */
+/** One open required task named by a refused move: "需求确认: 确认预算", with its ids when the server gives them. */
 export interface MissingTask {
   stage: string;
   task: string;
+  /** The task to tick; absent for a stage skipped over (it has no task yet) and from older servers. */
+  task_id?: string;
 }
 
 /** The open required tasks of a 409 gate refusal; null when the error is something else. */
 export function gateRefusal(err: unknown): MissingTask[] | null {
   if (!(err instanceof ApiError) || err.status !== 409) return null;
+  const listed = err.body?.missing_tasks;
+  if (Array.isArray(listed) && listed.length) {
+    return listed.map((m: { stage?: string; task?: string; task_id?: string }) => ({
+      stage: m.stage ?? '',
+      task: m.task ?? '',
+      ...(m.task_id ? { task_id: m.task_id } : {}),
+    }));
+  }
   const missing: MissingTask[] = [];
   for (const e of err.errors) {
     const v = typeof e.value === 'string' ? e.value : '';

@@ -449,7 +449,9 @@ function GateModal({ pending, onCancel, onRetry }: { pending: PendingMove; onCan
       });
   }, [pending.opp.id, onError]);
 
-  const taskOf = (m: MissingTask) => tasks?.find((x) => x.stage_name === m.stage && x.name === m.task);
+  // By id when the refusal names it; by stage and task name otherwise.
+  const taskOf = (m: MissingTask) =>
+    tasks?.find((x) => (m.task_id ? x.id === m.task_id : x.stage_name === m.stage && x.name === m.task));
   const tick = async (task: OpportunityTask) => {
     setBusy(task.id);
     try {
