@@ -168,7 +168,7 @@ func TestOpportunityLifecycle(t *testing.T) {
 		var sh struct{ Items []map[string]any }
 		rep.Do("GET", path+"/stage-history", nil).Want(200).JSON(&sh)
 		if len(sh.Items) != 1 || sh.Items[0]["from_stage_id"] != nil || sh.Items[0]["to_stage_name"] != "初步接洽" ||
-			sh.Items[0]["actor_id"] != self["id"] {
+			sh.Items[0]["actor_id"] != self["id"] || sh.Items[0]["actor_name"] != self["name"] {
 			t.Fatalf("stage history: %v", sh.Items)
 		}
 		if got := listIDs(t, rep, "/api/v1/opportunities?customer_id="+cust["id"].(string)); !slices.Equal(got, []string{id}) {

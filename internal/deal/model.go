@@ -144,6 +144,7 @@ type StageMove struct {
 	ToStageName   string    `bun:"to_stage_name,scanonly" json:"to_stage_name"`
 	At            time.Time `bun:"at" json:"at"`
 	ActorID       string    `bun:"actor_id" json:"actor_id"`
+	ActorName     string    `bun:"actor_name,scanonly" json:"actor_name" doc:"Who moved it (\"system\" for automatic moves)."`
 	Amount        DealMoney `bun:"embed:" json:"amount" doc:"The opportunity's amount at the time."`
 }
 

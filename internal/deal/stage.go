@@ -221,8 +221,9 @@ func (s *Service) StageHistory(ctx context.Context, id string) ([]StageMove, err
 	}
 	moves := []StageMove{}
 	err := s.DB.R(ctx).NewSelect().Model(&moves).ColumnExpr("h.*").
-		ColumnExpr("fs.name AS from_stage_name, ts.name AS to_stage_name").
+		ColumnExpr("fs.name AS from_stage_name, ts.name AS to_stage_name, COALESCE(au.name, h.actor_id) AS actor_name").
 		Join("LEFT JOIN stages AS fs ON fs.id = h.from_stage_id").
+		Join("LEFT JOIN users AS au ON au.id = h.actor_id AND au.tenant_id = h.tenant_id").
 		Join("JOIN stages AS ts ON ts.id = h.to_stage_id").
 		Where("h.opportunity_id = ? AND h.tenant_id = ?", id, auth.From(ctx).TenantID).
 		OrderExpr("h.at, h.id").Limit(1000).Scan(ctx)

@@ -232,6 +232,7 @@ export interface StageMove {
   to_stage_name: string;
   at: string;
   actor_id: string;
+  actor_name?: string;
   amount: Money;
 }
 

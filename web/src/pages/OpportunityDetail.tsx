@@ -386,7 +386,8 @@ function StagesTab({ opp }: { opp: Opportunity }) {
               </Typography.Text>
               <div>
                 <Typography.Text type="secondary">
-                  {formatDateTime(m.at)} · {t('oppd.amountAt', { amount: formatMoney(m.amount.amount, m.amount.currency) })}
+                  {formatDateTime(m.at)}
+                  {m.actor_name ? ` · ${m.actor_name}` : ''} · {t('oppd.amountAt', { amount: formatMoney(m.amount.amount, m.amount.currency) })}
                 </Typography.Text>
               </div>
             </div>
