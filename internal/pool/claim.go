@@ -157,23 +157,31 @@ func (s *Service) Return(ctx context.Context, leadID, reason string) (*Ownership
 	return out, err
 }
 
-// returnPool is where a returned lead goes: its last pool if enabled, else
-// its department's nearest enabled pool.
+// returnPool is where a returned lead goes (see returnPoolFor).
 func (s *Service) returnPool(ctx context.Context, tx bun.Tx, l *LeadState) (*Pool, error) {
-	var last []PoolEvent
-	err := tx.NewSelect().Model(&last).Where("tenant_id = ? AND lead_id = ? AND pool_id IS NOT NULL", l.TenantID, l.ID).
-		OrderExpr("id DESC").Limit(1).Scan(ctx)
+	return returnPoolFor(ctx, tx, "lead_pool_events", "lead_id", KindLeadPool, l.TenantID, l.ID, l.DepartmentID)
+}
+
+// returnPoolFor is where a returned record goes: the last pool its pool
+// history names, if that pool is enabled, else the nearest enabled pool of
+// its kind up the department tree.
+func returnPoolFor(ctx context.Context, tx bun.Tx, events, idCol, kind, tenantID, id string, dept *string) (*Pool, error) {
+	var last []string
+	err := tx.NewSelect().Table(events).Column("pool_id").
+		Where("tenant_id = ? AND ? = ? AND pool_id IS NOT NULL", tenantID, bun.Ident(idCol), id).
+		OrderExpr("id DESC").Limit(1).Scan(ctx, &last)
 	if err != nil {
 		return nil, err
 	}
 	if len(last) > 0 {
 		var pools []Pool
-		err := tx.NewSelect().Model(&pools).Where("p.id = ? AND p.tenant_id = ? AND p.enabled = ?", *last[0].PoolID, l.TenantID, true).Scan(ctx)
+		err := tx.NewSelect().Model(&pools).Where("p.id = ? AND p.tenant_id = ? AND p.kind = ? AND p.enabled = ?",
+			last[0], tenantID, kind, true).Scan(ctx)
 		if err != nil || len(pools) > 0 {
 			return first(pools), err
 		}
 	}
-	return DepartmentPool(ctx, tx, l.TenantID, l.DepartmentID)
+	return departmentPool(ctx, tx, tenantID, dept, kind)
 }
 
 func first(p []Pool) *Pool {

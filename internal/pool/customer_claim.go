@@ -11,7 +11,6 @@ import (
 	"github.com/rudder-crm/rudder/internal/auth"
 	"github.com/rudder-crm/rudder/internal/platform/apperr"
 	"github.com/rudder-crm/rudder/internal/platform/httpx"
-	"github.com/rudder-crm/rudder/internal/platform/ids"
 )
 
 // CustomerOwnership is where a customer is after a claim or return.
@@ -210,21 +209,7 @@ func (s *Service) ReturnCustomer(ctx context.Context, id, reason string) (*Custo
 }
 
 func (s *Service) customerReturnPool(ctx context.Context, tx bun.Tx, c *CustomerState) (*Pool, error) {
-	var last []CustomerPoolEvent
-	err := tx.NewSelect().Model(&last).Where("tenant_id = ? AND customer_id = ? AND pool_id IS NOT NULL", c.TenantID, c.ID).
-		OrderExpr("id DESC").Limit(1).Scan(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if len(last) > 0 {
-		var pools []Pool
-		err := tx.NewSelect().Model(&pools).Where("p.id = ? AND p.tenant_id = ? AND p.kind = ? AND p.enabled = ?",
-			*last[0].PoolID, c.TenantID, KindCustomerPool, true).Scan(ctx)
-		if err != nil || len(pools) > 0 {
-			return first(pools), err
-		}
-	}
-	return departmentPool(ctx, tx, c.TenantID, c.DepartmentID, KindCustomerPool)
+	return returnPoolFor(ctx, tx, "customer_pool_events", "customer_id", KindCustomerPool, c.TenantID, c.ID, c.DepartmentID)
 }
 
 // CustomerEvents lists a customer's pool history, newest first, to a caller
@@ -243,30 +228,9 @@ func (s *Service) CustomerEvents(ctx context.Context, id string) ([]CustomerPool
 // Customers lists one keyset page of the customers in a pool the caller may
 // see, newest first.
 func (s *Service) Customers(ctx context.Context, poolID string, limit int, cursor string) (httpx.Page[PoolCustomer], error) {
-	var page httpx.Page[PoolCustomer]
 	if _, err := s.Get(ctx, poolID); err != nil {
-		return page, err
+		return httpx.Page[PoolCustomer]{}, err
 	}
-	keys, err := httpx.DecodeCursor(cursor, "-id", 1)
-	if err != nil {
-		return page, err
-	}
-	q := s.DB.R(ctx).NewSelect().Model((*PoolCustomer)(nil)).
-		Where("c.tenant_id = ? AND c.pool_id = ?", auth.From(ctx).TenantID, poolID)
-	if keys != nil {
-		if !ids.Valid(keys[0]) {
-			return page, apperr.Invalid("query.cursor", "is not a cursor this list gave out")
-		}
-		q = q.Where("c.id < ?", keys[0])
-	}
-	var rows []PoolCustomer
-	if err := q.OrderExpr("c.id DESC").Limit(int64(limit+1)).Scan(ctx, &rows); err != nil {
-		return page, err
-	}
-	rows, more := httpx.Trim(rows, limit)
-	page.Items = rows
-	if more {
-		page.NextCursor = httpx.EncodeCursor("-id", rows[len(rows)-1].ID)
-	}
-	return page, nil
+	q := s.DB.R(ctx).NewSelect().Model((*PoolCustomer)(nil)).Where("c.tenant_id = ? AND c.pool_id = ?", auth.From(ctx).TenantID, poolID)
+	return httpx.NewestFirst(ctx, q, "c.id", limit, cursor, func(c *PoolCustomer) string { return c.ID })
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"github.com/rudder-crm/rudder/internal/audit"
 	"github.com/rudder-crm/rudder/internal/auth"
 	"github.com/rudder-crm/rudder/internal/platform/db"
 	"github.com/rudder-crm/rudder/internal/platform/ids"
@@ -71,31 +70,12 @@ type CustomerMove struct {
 // an audit entry, inside the transaction of ctx.
 func ApplyCustomer(ctx context.Context, d *db.DB, m CustomerMove) error {
 	return d.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		now := time.Now().UTC()
 		c := m.Customer
-		var pooledAt, assignedAt *time.Time
-		if m.ToPool != nil {
-			pooledAt = &now
-		} else {
-			assignedAt = &now
-		}
-		q := tx.NewUpdate().Table("customers").Set("owner_id = ?", m.ToOwner).Set("pool_id = ?", m.ToPool).
-			Set("department_id = ?", m.ToDept).Set("pooled_at = ?", pooledAt).Set("assigned_at = ?", assignedAt).
-			Set("updated_at = ?", now).Set("version = version + 1").
-			Where("id = ? AND tenant_id = ?", c.ID, c.TenantID)
-		if c.OwnerID != nil {
-			q = q.Where("owner_id = ?", *c.OwnerID)
-		} else {
-			q = q.Where("owner_id IS NULL AND pool_id = ?", c.PoolID)
-		}
-		res, err := q.Exec(ctx)
+		h := holding{table: "customers", objectType: "customer", id: c.ID, tenantID: c.TenantID, owner: c.OwnerID, pool: c.PoolID, dept: c.DepartmentID}
+		to := target{owner: m.ToOwner, pool: m.ToPool, dept: m.ToDept}
+		now, err := moveHolding(ctx, tx, h, to)
 		if err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return ErrMoved
 		}
 		if _, err := tx.NewUpdate().Table("contacts").Set("owner_id = ?, department_id = ?", m.ToOwner, m.ToDept).
 			Where("customer_id = ? AND tenant_id = ?", c.ID, c.TenantID).Exec(ctx); err != nil {
@@ -103,25 +83,12 @@ func ApplyCustomer(ctx context.Context, d *db.DB, m CustomerMove) error {
 		}
 		e := &CustomerPoolEvent{ID: ids.New(), TenantID: c.TenantID, CustomerID: c.ID, Kind: m.Kind,
 			ActorID: auth.From(ctx).UserID, Reason: m.Reason, At: now}
-		if m.Kind == KindReturn || m.Kind == KindAutoReturn {
-			e.PoolID, e.UserID = m.ToPool, c.OwnerID
-		} else {
-			e.PoolID, e.UserID = c.PoolID, m.ToOwner
-		}
+		e.PoolID, e.UserID = eventParties(m.Kind, h, to)
 		if _, err := tx.NewInsert().Model(e).Exec(ctx); err != nil {
 			return err
 		}
-		var changes []audit.Change
-		for _, f := range []struct {
-			field    string
-			old, new *string
-		}{{"owner_id", c.OwnerID, m.ToOwner}, {"department_id", c.DepartmentID, m.ToDept}, {"pool_id", c.PoolID, m.ToPool}} {
-			if !same(f.old, f.new) {
-				changes = append(changes, audit.Change{Field: f.field, Old: val(f.old), New: val(f.new)})
-			}
-		}
 		c.OwnerID, c.PoolID, c.DepartmentID, c.Version = m.ToOwner, m.ToPool, m.ToDept, c.Version+1
-		return audit.Record(ctx, tx, audit.Update, "customer", c.ID, changes)
+		return recordMove(ctx, tx, h, to)
 	})
 }
 

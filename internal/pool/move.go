@@ -8,7 +8,6 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"github.com/rudder-crm/rudder/internal/audit"
 	"github.com/rudder-crm/rudder/internal/auth"
 	"github.com/rudder-crm/rudder/internal/platform/apperr"
 	"github.com/rudder-crm/rudder/internal/platform/db"
@@ -66,57 +65,21 @@ var ErrMoved = errors.New("pool: the lead was moved meanwhile")
 // lead's pool history and the audit trail, inside the transaction of ctx.
 func Apply(ctx context.Context, d *db.DB, m Move) error {
 	return d.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		now := time.Now().UTC()
 		l := m.Lead
-		var pooledAt, assignedAt *time.Time
-		if m.ToPool != nil {
-			pooledAt = &now
-		} else {
-			assignedAt = &now
-		}
-		q := tx.NewUpdate().Table("leads").Set("owner_id = ?", m.ToOwner).Set("pool_id = ?", m.ToPool).
-			Set("department_id = ?", m.ToDept).Set("pooled_at = ?", pooledAt).Set("assigned_at = ?", assignedAt).
-			Set("updated_at = ?", now).Set("version = version + 1").
-			Where("id = ? AND tenant_id = ?", l.ID, l.TenantID)
-		if l.OwnerID != nil {
-			q = q.Where("owner_id = ?", *l.OwnerID)
-		} else {
-			q = q.Where("owner_id IS NULL AND pool_id = ?", l.PoolID)
-		}
-		res, err := q.Exec(ctx)
+		h := holding{table: "leads", objectType: "lead", id: l.ID, tenantID: l.TenantID, owner: l.OwnerID, pool: l.PoolID, dept: l.DepartmentID}
+		to := target{owner: m.ToOwner, pool: m.ToPool, dept: m.ToDept}
+		now, err := moveHolding(ctx, tx, h, to)
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return ErrMoved
-		}
 		e := &PoolEvent{ID: ids.New(), TenantID: l.TenantID, LeadID: l.ID, Kind: m.Kind, ActorID: auth.From(ctx).UserID,
 			Reason: m.Reason, At: now}
-		switch m.Kind {
-		case KindReturn, KindAutoReturn:
-			e.PoolID, e.UserID = m.ToPool, l.OwnerID
-		default:
-			e.PoolID, e.UserID = l.PoolID, m.ToOwner
-			if m.ToPool != nil { // routed into a pool
-				e.PoolID = m.ToPool
-			}
-		}
+		e.PoolID, e.UserID = eventParties(m.Kind, h, to)
 		if _, err := tx.NewInsert().Model(e).Exec(ctx); err != nil {
 			return err
 		}
-		var changes []audit.Change
-		for _, c := range []struct {
-			field    string
-			old, new *string
-		}{{"owner_id", l.OwnerID, m.ToOwner}, {"department_id", l.DepartmentID, m.ToDept}, {"pool_id", l.PoolID, m.ToPool}} {
-			if !same(c.old, c.new) {
-				changes = append(changes, audit.Change{Field: c.field, Old: val(c.old), New: val(c.new)})
-			}
-		}
 		l.OwnerID, l.PoolID, l.DepartmentID, l.Version = m.ToOwner, m.ToPool, m.ToDept, l.Version+1
-		return audit.Record(ctx, tx, audit.Update, "lead", l.ID, changes)
+		return recordMove(ctx, tx, h, to)
 	})
 }
 

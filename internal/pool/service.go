@@ -335,32 +335,11 @@ func (s *Service) Delete(ctx context.Context, id string, version int64) error {
 // Leads lists one keyset page of the leads in a pool the caller may see,
 // newest first.
 func (s *Service) Leads(ctx context.Context, poolID string, limit int, cursor string) (httpx.Page[PoolLead], error) {
-	var page httpx.Page[PoolLead]
 	if _, err := s.Get(ctx, poolID); err != nil {
-		return page, err
+		return httpx.Page[PoolLead]{}, err
 	}
-	keys, err := httpx.DecodeCursor(cursor, "-id", 1)
-	if err != nil {
-		return page, err
-	}
-	q := s.DB.R(ctx).NewSelect().Model((*PoolLead)(nil)).
-		Where("l.tenant_id = ? AND l.pool_id = ?", auth.From(ctx).TenantID, poolID)
-	if keys != nil {
-		if !ids.Valid(keys[0]) {
-			return page, apperr.Invalid("query.cursor", "is not a cursor this list gave out")
-		}
-		q = q.Where("l.id < ?", keys[0])
-	}
-	var rows []PoolLead
-	if err := q.OrderExpr("l.id DESC").Limit(int64(limit+1)).Scan(ctx, &rows); err != nil {
-		return page, err
-	}
-	rows, more := httpx.Trim(rows, limit)
-	page.Items = rows
-	if more {
-		page.NextCursor = httpx.EncodeCursor("-id", rows[len(rows)-1].ID)
-	}
-	return page, nil
+	q := s.DB.R(ctx).NewSelect().Model((*PoolLead)(nil)).Where("l.tenant_id = ? AND l.pool_id = ?", auth.From(ctx).TenantID, poolID)
+	return httpx.NewestFirst(ctx, q, "l.id", limit, cursor, func(l *PoolLead) string { return l.ID })
 }
 
 // Events lists a lead's pool history, newest first. The lead must be in the

@@ -247,26 +247,9 @@ func (s *Service) Delete(ctx context.Context, id string, version int64) error {
 
 // Submissions lists the leads a form made, newest first.
 func (s *Service) Submissions(ctx context.Context, id string, limit int, cursor string) (httpx.Page[WebFormSubmission], error) {
-	var page httpx.Page[WebFormSubmission]
 	if _, err := s.Get(ctx, id); err != nil {
-		return page, err
-	}
-	keys, err := httpx.DecodeCursor(cursor, "-id", 1)
-	if err != nil {
-		return page, err
+		return httpx.Page[WebFormSubmission]{}, err
 	}
 	q := s.DB.R(ctx).NewSelect().Model((*WebFormSubmission)(nil)).Where("ws.tenant_id = ? AND ws.form_id = ?", auth.From(ctx).TenantID, id)
-	if keys != nil {
-		q = q.Where("ws.id < ?", keys[0])
-	}
-	var rows []WebFormSubmission
-	if err := q.OrderExpr("ws.id DESC").Limit(int64(limit+1)).Scan(ctx, &rows); err != nil {
-		return page, err
-	}
-	rows, more := httpx.Trim(rows, limit)
-	page.Items = rows
-	if more {
-		page.NextCursor = httpx.EncodeCursor("-id", rows[len(rows)-1].ID)
-	}
-	return page, nil
+	return httpx.NewestFirst(ctx, q, "ws.id", limit, cursor, func(w *WebFormSubmission) string { return w.ID })
 }

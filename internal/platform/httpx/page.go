@@ -2,13 +2,17 @@ package httpx
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"io"
 	"strconv"
 	"strings"
 
+	"github.com/uptrace/bun"
+
 	"github.com/rudder-crm/rudder/internal/platform/apperr"
+	"github.com/rudder-crm/rudder/internal/platform/ids"
 )
 
 // PageParams are the paging query parameters every list takes.
@@ -99,3 +103,30 @@ func ParseIfMatch(h string) (int64, error) {
 
 // ETag renders a version as a strong ETag.
 func ETag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
+
+// NewestFirst reads one keyset page of q newest first by idCol (ids are
+// time-ordered), resuming behind the cursor's id; idOf gives a row's id for
+// the next cursor. A cursor that does not hold an id is a 422.
+func NewestFirst[T any](ctx context.Context, q *bun.SelectQuery, idCol string, limit int, cursor string, idOf func(*T) string) (Page[T], error) {
+	var page Page[T]
+	keys, err := DecodeCursor(cursor, "-id", 1)
+	if err != nil {
+		return page, err
+	}
+	if keys != nil {
+		if !ids.Valid(keys[0]) {
+			return page, apperr.Invalid("query.cursor", "is not a cursor this list gave out")
+		}
+		q = q.Where("? < ?", bun.Ident(idCol), keys[0])
+	}
+	var rows []T
+	if err := q.OrderExpr("? DESC", bun.Ident(idCol)).Limit(int64(limit+1)).Scan(ctx, &rows); err != nil {
+		return page, err
+	}
+	rows, more := Trim(rows, limit)
+	page.Items = rows
+	if more {
+		page.NextCursor = EncodeCursor("-id", idOf(&rows[len(rows)-1]))
+	}
+	return page, nil
+}
