@@ -53,4 +53,10 @@ type WebFormSubmission struct {
 	Duplicates    int       `bun:"duplicates" json:"duplicates" doc:"Existing leads or customers sharing a phone, email or company with the lead when it came in."`
 	IP            string    `bun:"ip" json:"ip"`
 	CreatedAt     time.Time `bun:"created_at" json:"created_at"`
+	// The lead as it is now, so the list reads without a request per row;
+	// empty when the lead was deleted or is outside the caller's data scope.
+	LeadVisible bool   `bun:"lead_visible,scanonly" json:"lead_visible" doc:"The lead exists and is in your data scope; contact_name, company and phone are empty otherwise."`
+	ContactName string `bun:"contact_name,scanonly" json:"contact_name"`
+	Company     string `bun:"company,scanonly" json:"company"`
+	Phone       string `bun:"phone,scanonly" json:"phone"`
 }

@@ -250,6 +250,13 @@ func (s *Service) Submissions(ctx context.Context, id string, limit int, cursor 
 	if _, err := s.Get(ctx, id); err != nil {
 		return httpx.Page[WebFormSubmission]{}, err
 	}
-	q := s.DB.R(ctx).NewSelect().Model((*WebFormSubmission)(nil)).Where("ws.tenant_id = ? AND ws.form_id = ?", auth.From(ctx).TenantID, id)
+	// The lead's fields only within the caller's data scope: the form is the
+	// tenant's, its leads are not all the caller's to read.
+	scope, args := auth.From(ctx).ScopeSQL("l.tenant_id", "l.owner_id", "l.department_id")
+	q := s.DB.R(ctx).NewSelect().Model((*WebFormSubmission)(nil)).ColumnExpr("ws.*").
+		ColumnExpr("l.id IS NOT NULL AS lead_visible").
+		ColumnExpr("COALESCE(l.contact_name, '') AS contact_name, COALESCE(l.company, '') AS company, COALESCE(l.phone, '') AS phone").
+		Join("LEFT JOIN leads AS l ON l.id = ws.lead_id AND "+scope, args...).
+		Where("ws.tenant_id = ? AND ws.form_id = ?", auth.From(ctx).TenantID, id)
 	return httpx.NewestFirst(ctx, q, "ws.id", limit, cursor, func(w *WebFormSubmission) string { return w.ID })
 }

@@ -55,6 +55,16 @@ export const NAV: NavItem[] = [
   { path: '/admin/audit', label: 'nav.audit', icon: <AuditOutlined />, testid: 'nav-audit', permission: 'audit.read', group: 'admin' },
 ];
 
+/** Pages below a nav item, with no menu entry: one more breadcrumb after their item's. */
+export const SUB_PAGES: { path: string; label: MessageKey }[] = [
+  { path: '/leads/import', label: 'nav.leadImport' },
+  { path: '/leads/duplicates', label: 'dup.title' },
+];
+
+export function subPageFor(pathname: string): { path: string; label: MessageKey } | undefined {
+  return SUB_PAGES.find((s) => pathname === s.path);
+}
+
 /** The nav item a path belongs to (the longest matching prefix). */
 export function navItemFor(pathname: string): NavItem | undefined {
   let best: NavItem | undefined;

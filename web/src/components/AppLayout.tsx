@@ -5,7 +5,7 @@ import { Avatar, Breadcrumb, Button, Drawer, Dropdown, Layout, Menu, Typography,
 import { CheckOutlined, GlobalOutlined, LogoutOutlined, MenuFoldOutlined, MenuOutlined, MenuUnfoldOutlined, UserOutlined } from '@ant-design/icons';
 import { useAuth } from '../auth';
 import { useI18n } from '../i18n';
-import { NAV, NAV_GROUPS, navItemFor } from '../nav';
+import { NAV, NAV_GROUPS, navItemFor, subPageFor } from '../nav';
 import { useIsMobile } from './useMediaQuery';
 
 const { Header, Sider, Content } = Layout;
@@ -100,15 +100,18 @@ function Crumbs({ compact }: { compact?: boolean }) {
   const { t } = useI18n();
   const location = useLocation();
   const item = navItemFor(location.pathname);
+  const sub = item ? subPageFor(location.pathname) : undefined;
   if (compact) {
     // Phones: the current page's name only.
-    return <span className="rudder-crumb-title">{t(item?.label ?? 'nav.home')}</span>;
+    return <span className="rudder-crumb-title">{t(sub?.label ?? item?.label ?? 'nav.home')}</span>;
   }
   const parts: { title: React.ReactNode }[] = [{ title: <Link to="/">{t('nav.home')}</Link> }];
   if (item && item.path !== '/') {
     const group = NAV_GROUPS.find((g) => g.key === item.group);
     if (group) parts.push({ title: t(group.label) });
-    parts.push({ title: t(item.label) });
+    // Below a menu page (线索 › 导入): the menu page is a link back, the sub-page is last.
+    parts.push({ title: sub ? <Link to={item.path}>{t(item.label)}</Link> : t(item.label) });
+    if (sub) parts.push({ title: t(sub.label) });
   }
   return <Breadcrumb items={parts} />;
 }

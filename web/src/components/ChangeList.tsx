@@ -1,9 +1,10 @@
-import { Typography } from 'antd';
+import { Space, Typography } from 'antd';
 import { ArrowRightOutlined } from '@ant-design/icons';
 import { useI18n } from '../i18n';
 import { formatAuditValue, formatDateTime } from '../format';
 import { fieldLabel, scopeLabel, statusLabel } from './labels';
 import { RefValue, refKind } from './RefValue';
+import { LeadRef } from './LeadLink';
 import type { AuditChange } from '../types';
 
 /** The changed fields of one audit entry: field — old → new. */
@@ -52,9 +53,23 @@ function isEmpty(v: unknown): boolean {
   return v === undefined || v === null || v === '';
 }
 
+/** The fields of a lead merge whose values are lead ids (see internal/lead/merge.go): shown as links. */
+const LEAD_REFS = new Set(['merged_into_id', 'merged_from']);
+
 /** One old or new value: names for ids, translated enum values, JSON for the rest. */
 function Value({ field, value }: { field: string; value: unknown }) {
   const { t } = useI18n();
+  if (LEAD_REFS.has(field)) {
+    const ids = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string' && v !== '');
+    if (ids.length)
+      return (
+        <Space size={[8, 0]} wrap>
+          {ids.map((id) => (
+            <LeadRef key={id} id={id} />
+          ))}
+        </Space>
+      );
+  }
   if (typeof value === 'string' && value !== '') {
     if (refKind(field)) return <RefValue field={field} id={value} />;
     if (field === 'status') return <>{statusLabel(t, value)}</>;

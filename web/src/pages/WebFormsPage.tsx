@@ -1,32 +1,32 @@
-// Web-to-lead forms (网页表单): list, create, copy the public link, switch on/off, rotate the link.
+// Web-to-lead forms (网页表单): list, create and edit, copy the public link, switch on/off,
+// rotate the link, delete, and see the leads each form made. The actions are icon buttons
+// with tooltips so the table fits a laptop screen in English too.
 import { useEffect, useState } from 'react';
-import { App, Button, Form, Input, InputNumber, Modal, Popconfirm, Radio, Select, Switch, Table, Typography, type TableProps } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
+import { App, Button, Popconfirm, Space, Switch, Table, Tooltip, Typography, type TableProps } from 'antd';
+import { DeleteOutlined, EditOutlined, PlusOutlined, SyncOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { api } from '../api';
 import { useI18n } from '../i18n';
 import { useApiError } from '../errors';
 import { PageHeader } from '../components/PageHeader';
 import { rowProps } from '../components/rowProps';
-import { webFormLink, type WebForm, type WebFormTarget } from '../webforms';
+import { useIsMobile } from '../components/useMediaQuery';
+import { webFormLink, type WebForm } from '../webforms';
+import { WebFormEditor } from './WebFormEditor';
+import { WebFormSubmissions } from './WebFormSubmissions';
 import type { Pool } from '../pools';
 import type { Page } from '../types';
-
-interface WebFormValues {
-  name: string;
-  target: WebFormTarget;
-  pool_id: string;
-  default_source?: string;
-  rate_limit_per_hour?: number;
-}
 
 export default function WebFormsPage() {
   const { t } = useI18n();
   const { message } = App.useApp();
   const onError = useApiError();
+  const mobile = useIsMobile();
   const [forms, setForms] = useState<WebForm[]>([]);
   const [pools, setPools] = useState<Pool[]>([]);
   const [loading, setLoading] = useState(false);
-  const [creating, setCreating] = useState(false);
+  // The dialog: closed, creating (null) or editing a form; a new key per opening gives it fresh fields.
+  const [editor, setEditor] = useState<{ open: boolean; form: WebForm | null; key: number }>({ open: false, form: null, key: 0 });
+  const [viewing, setViewing] = useState<{ open: boolean; form: WebForm | null }>({ open: false, form: null });
 
   const reload = async () => {
     setLoading(true);
@@ -44,6 +44,7 @@ export default function WebFormsPage() {
     void reload();
   }, []);
 
+  const openEditor = (form: WebForm | null) => setEditor((e) => ({ open: true, form, key: e.key + 1 }));
   const replace = (f: WebForm) => setForms((prev) => prev.map((x) => (x.id === f.id ? f : x)));
   const setEnabled = async (f: WebForm, enabled: boolean) => {
     try {
@@ -70,50 +71,73 @@ export default function WebFormsPage() {
     }
   };
   const poolName = (id: string) => pools.find((p) => p.id === id)?.name ?? '—';
+  const iconButton = (title: string, icon: React.ReactNode, testid: string, onClick?: () => void, danger?: boolean) => (
+    <Tooltip title={title}>
+      <Button type="text" size="small" icon={icon} aria-label={title} danger={danger} onClick={onClick} data-testid={testid} />
+    </Tooltip>
+  );
 
   const columns: TableProps<WebForm>['columns'] = [
-    { title: t('webform.name'), dataIndex: 'name', key: 'name', width: 160, fixed: 'left' },
+    {
+      title: t('webform.name'),
+      key: 'name',
+      width: 170,
+      ellipsis: true,
+      render: (_, f) => (
+        <Typography.Text strong data-testid={`webform-name-${f.id}`}>
+          {f.name}
+        </Typography.Text>
+      ),
+    },
     {
       title: t('webform.target'),
       key: 'target',
-      width: 200,
+      width: 210,
+      ellipsis: true,
       render: (_, f) => (f.target === 'rules' ? t('webform.targetRules', { pool: poolName(f.pool_id) }) : t('webform.targetPool', { pool: poolName(f.pool_id) })),
     },
     {
       title: t('webform.link'),
       key: 'link',
-      width: 260,
       render: (_, f) => (
-        <Typography.Text copyable={{ text: webFormLink(f, window.location.origin), tooltips: [t('action.copy'), t('action.copied')] }} ellipsis style={{ maxWidth: 240 }} data-testid={`webform-link-${f.id}`}>
+        <Typography.Text copyable={{ text: webFormLink(f, window.location.origin), tooltips: [t('action.copy'), t('action.copied')] }} ellipsis={{ tooltip: f.path }} style={{ maxWidth: '100%' }} data-testid={`webform-link-${f.id}`}>
           {f.path}
         </Typography.Text>
       ),
     },
-    { title: t('webform.submissions'), dataIndex: 'submissions', key: 'submissions', width: 90, align: 'right' },
-    { title: t('webform.spam'), dataIndex: 'spam_blocked', key: 'spam_blocked', width: 90, align: 'right' },
+    {
+      title: t('webform.submissions'),
+      key: 'submissions',
+      width: 110,
+      align: 'right',
+      render: (_, f) => (
+        <Typography.Link onClick={() => setViewing({ open: true, form: f })} data-testid={`webform-count-${f.id}`}>
+          {f.submissions}
+        </Typography.Link>
+      ),
+    },
+    { title: t('webform.spam'), dataIndex: 'spam_blocked', key: 'spam_blocked', width: 115, align: 'right' },
     {
       title: t('webform.enabled'),
       key: 'enabled',
-      width: 80,
-      render: (_, f) => <Switch checked={f.enabled} onChange={(v) => setEnabled(f, v)} data-testid={`webform-enabled-${f.id}`} />,
+      width: 64,
+      render: (_, f) => <Switch size="small" checked={f.enabled} onChange={(v) => setEnabled(f, v)} data-testid={`webform-enabled-${f.id}`} />,
     },
     {
       title: t('common.actions'),
       key: 'actions',
-      width: 160,
+      width: 136,
       render: (_, f) => (
-        <>
+        <Space size={2}>
+          {iconButton(t('action.edit'), <EditOutlined />, `webform-edit-${f.id}`, () => openEditor(f))}
+          {iconButton(t('webform.viewSubmissions'), <UnorderedListOutlined />, `webform-submissions-${f.id}`, () => setViewing({ open: true, form: f }))}
           <Popconfirm title={t('webform.rotateConfirm')} onConfirm={() => rotate(f)} okText={t('webform.rotate')} cancelText={t('action.cancel')}>
-            <Button type="link" size="small" data-testid={`webform-rotate-${f.id}`}>
-              {t('webform.rotate')}
-            </Button>
+            {iconButton(t('webform.rotate'), <SyncOutlined />, `webform-rotate-${f.id}`)}
           </Popconfirm>
           <Popconfirm title={t('webform.deleteConfirm', { name: f.name })} onConfirm={() => remove(f)} okText={t('action.delete')} okButtonProps={{ danger: true }} cancelText={t('action.cancel')}>
-            <Button type="link" size="small" danger data-testid={`webform-delete-${f.id}`}>
-              {t('action.delete')}
-            </Button>
+            {iconButton(t('action.delete'), <DeleteOutlined />, `webform-delete-${f.id}`, undefined, true)}
           </Popconfirm>
-        </>
+        </Space>
       ),
     },
   ];
@@ -124,80 +148,40 @@ export default function WebFormsPage() {
         title={t('nav.webForms')}
         subtitle={t('webform.intro')}
         extra={
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="create-webform">
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => openEditor(null)} data-testid="create-webform">
             {t('webform.create')}
           </Button>
         }
       />
-      <Table<WebForm> rowKey="id" size="middle" columns={columns} dataSource={forms} loading={loading} pagination={false} scroll={{ x: 1040 }} onRow={(r) => rowProps(r.id)} locale={{ emptyText: t('webform.empty') }} />
-      <CreateWebFormModal
-        open={creating}
-        pools={pools.filter((p) => p.enabled)}
-        onClose={() => setCreating(false)}
-        onCreated={(f) => {
-          setCreating(false);
-          setForms((prev) => [...prev, f]);
+      <Table<WebForm>
+        rowKey="id"
+        size="middle"
+        tableLayout="fixed"
+        columns={columns}
+        dataSource={forms}
+        loading={loading}
+        pagination={false}
+        scroll={mobile ? { x: 960 } : undefined}
+        onRow={(r) => rowProps(r.id)}
+        locale={{ emptyText: t('webform.empty') }}
+      />
+      <WebFormEditor
+        key={editor.key}
+        open={editor.open}
+        form={editor.form}
+        pools={pools}
+        onClose={() => setEditor((e) => ({ ...e, open: false }))}
+        onStale={() => void reload()}
+        onSaved={(f, created) => {
+          setEditor((e) => ({ ...e, open: false }));
+          if (created) setForms((prev) => [...prev, f]);
+          else {
+            replace(f);
+            message.success(t('webform.saved'));
+          }
         }}
       />
+      <WebFormSubmissions form={viewing.form} open={viewing.open} onClose={() => setViewing((v) => ({ ...v, open: false }))} />
     </div>
-  );
-}
-
-function CreateWebFormModal({ open, pools, onClose, onCreated }: { open: boolean; pools: Pool[]; onClose: () => void; onCreated: (f: WebForm) => void }) {
-  const { t } = useI18n();
-  const [form] = Form.useForm<WebFormValues>();
-  const [saving, setSaving] = useState(false);
-  const onError = useApiError();
-
-  const submit = async () => {
-    let v: WebFormValues;
-    try {
-      v = await form.validateFields();
-    } catch {
-      return;
-    }
-    setSaving(true);
-    try {
-      onCreated(await api.post<WebForm>('/web-forms', { ...v, name: v.name.trim(), default_source: v.default_source?.trim() || undefined }));
-    } catch (e) {
-      onError(e, form);
-    } finally {
-      setSaving(false);
-    }
-  };
-
-  return (
-    <Modal
-      open={open}
-      title={t('webform.create')}
-      onCancel={onClose}
-      onOk={submit}
-      confirmLoading={saving}
-      okText={t('action.save')}
-      cancelText={t('action.cancel')}
-      okButtonProps={{ 'data-testid': 'form-submit' } as React.ComponentProps<typeof Button>}
-      destroyOnClose
-    >
-      <Form form={form} layout="vertical" preserve={false} initialValues={{ target: 'rules', rate_limit_per_hour: 100 }}>
-        <Form.Item name="name" label={t('webform.name')} rules={[{ required: true, whitespace: true, message: t('validation.required', { field: t('webform.name') }) }]}>
-          <Input maxLength={80} data-testid="webform-name" />
-        </Form.Item>
-        <Form.Item name="target" label={t('webform.target')}>
-          <Radio.Group data-testid="webform-target">
-            <Radio value="rules">{t('webform.byRules')}</Radio>
-            <Radio value="pool">{t('webform.intoPool')}</Radio>
-          </Radio.Group>
-        </Form.Item>
-        <Form.Item name="pool_id" label={t('webform.pool')} extra={t('webform.poolHint')} rules={[{ required: true, message: t('validation.required', { field: t('webform.pool') }) }]}>
-          <Select data-testid="webform-pool" options={pools.map((p) => ({ value: p.id, label: `${p.name} · ${p.department_name}` }))} />
-        </Form.Item>
-        <Form.Item name="default_source" label={t('webform.source')} extra={t('webform.sourceHint')}>
-          <Input maxLength={40} data-testid="webform-source" />
-        </Form.Item>
-        <Form.Item name="rate_limit_per_hour" label={t('webform.rateLimit')}>
-          <InputNumber min={1} max={100000} style={{ width: '100%' }} data-testid="webform-rate" />
-        </Form.Item>
-      </Form>
-    </Modal>
   );
 }
