@@ -8,6 +8,7 @@ import (
 	"errors"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -54,42 +55,71 @@ var ErrNoActor = errors.New("audit: no principal in context")
 // Record writes one entry for the change of an object, inside tx. Updates
 // with no changed field write nothing.
 func Record(ctx context.Context, tx bun.IDB, action, objectType, objectID string, changes []Change) error {
-	p := auth.From(ctx)
-	if p == nil {
+	if auth.From(ctx) == nil {
 		return ErrNoActor
 	}
 	if action == Update && len(changes) == 0 {
 		return nil
+	}
+	e, err := NewEntry(ctx, action, objectType, objectID, changes)
+	if err != nil {
+		return err
+	}
+	if _, ok := db.InTxOf(ctx); ok {
+		return Insert(ctx, e)
+	}
+	_, err = tx.NewInsert().Model(e).Exec(ctx)
+	return err
+}
+
+// NewEntry makes the entry Record would write, by the principal and request
+// of ctx, for a caller that writes it later (a combined create, with Insert).
+func NewEntry(ctx context.Context, action, objectType, objectID string, changes []Change) (*Entry, error) {
+	p := auth.From(ctx)
+	if p == nil {
+		return nil, ErrNoActor
 	}
 	if changes == nil {
 		changes = []Change{}
 	}
 	b, err := json.Marshal(changes)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	e := &Entry{
+	return &Entry{
 		ID: ids.New(), TenantID: p.TenantID, At: time.Now().UTC(), ActorID: p.UserID, ActorName: p.UserName,
 		RequestID: httpx.RequestID(ctx), Action: action, ObjectType: objectType, ObjectID: objectID, ChangesJSON: string(b),
-	}
-	if d, ok := db.InTxOf(ctx); ok {
-		// Every write records an entry: a prepared statement, not SQL
-		// parsed anew while the write lock is held.
-		_, err = d.ExecHot(ctx, insertEntry, e.ID, e.TenantID, d.TimeArg(e.At), e.ActorID, e.ActorName, e.RequestID,
-			e.Action, e.ObjectType, e.ObjectID, e.ChangesJSON)
-		return err
-	}
-	_, err = tx.NewInsert().Model(e).Exec(ctx)
-	return err
+	}, nil
 }
 
-var insertEntry = db.NewHot(`INSERT INTO audit_log (id, tenant_id, at, actor_id, actor_name, request_id, action, object_type, object_id, changes)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+// Insert writes entries in the transaction in ctx. Every write records an
+// entry: prepared statements (up to 16 rows each), not SQL parsed anew
+// while the write lock is held.
+func Insert(ctx context.Context, entries ...*Entry) error {
+	d, ok := db.InTxOf(ctx)
+	if !ok {
+		return errors.New("audit: Insert outside a transaction")
+	}
+	models := make([]any, len(entries))
+	for i, e := range entries {
+		models[i] = e
+	}
+	return d.InsertHot(ctx, insertEntries, models...)
+}
+
+var insertEntries = db.NewHotInsertRows((*Entry)(nil), 16)
+
+// Entries is the insert of entries, for a statement that writes them with
+// other rows (a combined create on PostgreSQL).
+func Entries() *db.HotInsert { return insertEntries }
 
 // Diff lists the fields that differ between old and new, two values of the
 // same struct type (either may be nil, for creates and deletes). Fields are
 // named by their json tag; fields tagged `audit:"-"` (secrets) and
 // bookkeeping fields (version, timestamps) are left out.
+//
+// A create or delete (one side nil) leaves out empty text fields: they are
+// no news (a false flag or a zero amount still is).
 func Diff(old, new any) []Change {
 	ov, nv := deref(old), deref(new)
 	var t reflect.Type
@@ -101,25 +131,53 @@ func Diff(old, new any) []Change {
 	default:
 		return nil
 	}
+	whole := !ov.IsValid() || !nv.IsValid()
 	var out []Change
+	for _, f := range auditedFields(t) {
+		if whole && (ov.IsValid() && emptyText(ov.Field(f.index)) || nv.IsValid() && emptyText(nv.Field(f.index))) {
+			continue
+		}
+		var a, b any
+		if ov.IsValid() {
+			a = plain(ov.Field(f.index))
+		}
+		if nv.IsValid() {
+			b = plain(nv.Field(f.index))
+		}
+		if !reflect.DeepEqual(a, b) {
+			out = append(out, Change{Field: f.name, Old: a, New: b})
+		}
+	}
+	return out
+}
+
+func emptyText(v reflect.Value) bool { return v.Kind() == reflect.String && v.Len() == 0 }
+
+// auditedField is a field Diff compares: its index and json name.
+type auditedField struct {
+	index int
+	name  string
+}
+
+var fieldCache sync.Map // reflect.Type → []auditedField
+
+// auditedFields lists t's audited fields once per type: every write diffs
+// its record, and reading struct tags is a large part of that.
+func auditedFields(t reflect.Type) []auditedField {
+	if fs, ok := fieldCache.Load(t); ok {
+		return fs.([]auditedField)
+	}
+	var fs []auditedField
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		name := strings.Split(f.Tag.Get("json"), ",")[0]
 		if !f.IsExported() || name == "" || name == "-" || f.Tag.Get("audit") == "-" || skipField[name] {
 			continue
 		}
-		var a, b any
-		if ov.IsValid() {
-			a = plain(ov.Field(i))
-		}
-		if nv.IsValid() {
-			b = plain(nv.Field(i))
-		}
-		if !reflect.DeepEqual(a, b) {
-			out = append(out, Change{Field: name, Old: a, New: b})
-		}
+		fs = append(fs, auditedField{index: i, name: name})
 	}
-	return out
+	fieldCache.Store(t, fs)
+	return fs
 }
 
 var skipField = map[string]bool{"version": true, "created_at": true, "updated_at": true}

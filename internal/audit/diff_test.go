@@ -178,3 +178,20 @@ func TestDiffCreateDelete(t *testing.T) {
 		t.Error("Diff(nil, nil) is not empty")
 	}
 }
+
+// A create or delete leaves out empty text (no news) but keeps a false
+// flag; an update still records text emptied.
+func TestDiffCreateLeavesOutEmptyText(t *testing.T) {
+	r := base()
+	r.Name = ""
+	if got := fields(Diff(nil, &r)); slices.Contains(got, "name") || !slices.Contains(got, "active") {
+		t.Fatalf("create fields %q: want no name, want active", got)
+	}
+	if got := fields(Diff(&r, nil)); slices.Contains(got, "name") || !slices.Contains(got, "active") {
+		t.Fatalf("delete fields %q: want no name, want active", got)
+	}
+	old := base()
+	if c := find(t, Diff(&old, &r), "name"); c.Old != "旧名称" || c.New != "" {
+		t.Fatalf("update emptying name: %+v", c)
+	}
+}

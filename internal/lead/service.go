@@ -14,7 +14,6 @@ import (
 	"github.com/rudder-crm/rudder/internal/platform/apperr"
 	"github.com/rudder-crm/rudder/internal/platform/db"
 	"github.com/rudder-crm/rudder/internal/platform/httpx"
-	"github.com/rudder-crm/rudder/internal/platform/ids"
 )
 
 // Service is the lead feature's logic over its store.
@@ -28,6 +27,8 @@ type Service struct {
 	// survivor, inside the merge's transaction (set where the server is
 	// assembled, so this package imports none of them).
 	MergeHooks []MergeHook
+
+	create createState // the combiner of creates (create.go)
 }
 
 // OwnerChange is a change of owner made by an update.
@@ -111,49 +112,6 @@ func (s *Service) Get(ctx context.Context, id string) (*Lead, error) {
 		LEFT JOIN users AS u ON u.id = l.owner_id WHERE `+scope+` AND l.id = ?`, append(args, id)...)
 	return &l, db.NotFound(err, "lead")
 }
-
-// Create adds a lead owned by the caller, or by owner_id for a caller who
-// may assign. Unless allow_duplicate is set, a lead whose dedupe keys match
-// an existing lead or customer of the tenant is refused with the matches.
-func (s *Service) Create(ctx context.Context, in Input) (*Lead, error) {
-	p := auth.From(ctx)
-	now := time.Now().UTC()
-	l := &Lead{ID: ids.New(), TenantID: p.TenantID, ContactName: strings.TrimSpace(in.ContactName),
-		Company: strings.TrimSpace(in.Company), Title: strings.TrimSpace(in.Title), Phone: strings.TrimSpace(in.Phone),
-		Email: strings.TrimSpace(in.Email), WeChat: strings.TrimSpace(in.WeChat), Source: strings.TrimSpace(in.Source),
-		Region: strings.TrimSpace(in.Region), Industry: strings.TrimSpace(in.Industry), Status: StatusNew,
-		LastFollowUpAt: utc(in.LastFollowUpAt), NextFollowUpAt: utc(in.NextFollowUpAt), Score: in.Score, Notes: in.Notes,
-		CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now, Version: 1, AssignedAt: &now}
-	l.setKeys()
-	err := s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		if l.OwnerID, l.DepartmentID, err = s.owner(ctx, in.OwnerID); err != nil {
-			return err
-		}
-		if !in.AllowDuplicate {
-			matches, err := s.Matches(ctx, Keys{Phone: l.PhoneKey, Email: l.EmailKey, Company: l.CompanyKey},
-				MatchOptions{Leads: true, Customers: true})
-			if err != nil {
-				return err
-			}
-			if len(matches) > 0 {
-				return &DuplicatesError{Matches: matches}
-			}
-		}
-		if err := s.DB.InsertHot(ctx, insertLead, l); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, audit.Create, "lead", l.ID, audit.Diff(nil, l))
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Get(ctx, l.ID)
-}
-
-// insertLead is the prepared insert of a lead (creates are hot: web forms,
-// the API, the UI).
-var insertLead = db.NewHotInsert((*Lead)(nil))
 
 // owner resolves who a lead is given to: the caller when id is absent or
 // the caller; anyone else needs lead.assign and must be an active user in

@@ -110,6 +110,7 @@ func (d *DB) GetOne(ctx context.Context, dest any, query string, args ...any) er
 // on the pool from inside a transaction would wait for that connection.
 type Hot struct {
 	query string
+	only  Dialect // "" for both
 }
 
 var hot struct {
@@ -127,6 +128,13 @@ func NewHot(query string) *Hot {
 	return h
 }
 
+// NewHotFor registers a hot statement of one dialect only.
+func NewHotFor(d Dialect, query string) *Hot {
+	h := NewHot(query)
+	h.only = d
+	return h
+}
+
 // PrepareHot prepares every registered hot statement on the write pool.
 // A statement that fails to prepare is left to run unprepared (and its
 // error shows when it runs).
@@ -140,7 +148,7 @@ func (d *DB) PrepareHot(ctx context.Context) {
 		d.stmts.hot = map[*Hot]*sql.Stmt{}
 	}
 	for _, h := range all {
-		if _, ok := d.stmts.hot[h]; ok {
+		if _, ok := d.stmts.hot[h]; ok || (h.only != "" && h.only != d.Dialect) {
 			continue
 		}
 		if st, err := d.Write.DB.PrepareContext(ctx, d.rebind(h.query)); err == nil {
