@@ -91,9 +91,11 @@ func BenchmarkCreateLead(b *testing.B) {
 			// (table size, autovacuum, checkpoints) and the same noise.
 			run := b.N
 			var rawTime, apiTime time.Duration
+			var rawCPU, apiCPU cpuUse
 			b.ResetTimer()
 			for round := 0; round < 4; round++ {
 				from, to := run*round/4, run*(round+1)/4
+				c0 := cpuNow()
 				rawTime += parallel(to-from, func(i int) {
 					i += from
 					phone := fmt.Sprintf("137%08d", i)
@@ -103,6 +105,8 @@ func BenchmarkCreateLead(b *testing.B) {
 						b.Error(err)
 					}
 				})
+				c1 := cpuNow()
+				rawCPU = rawCPU.add(c1.since(c0))
 				apiTime += parallel(to-from, func(i int) {
 					i += from
 					body, _ := json.Marshal(map[string]any{"contact_name": fmt.Sprintf("联系人%d", i),
@@ -112,12 +116,22 @@ func BenchmarkCreateLead(b *testing.B) {
 						b.Errorf("create: %d %s", w.Code, w.Body)
 					}
 				})
+				apiCPU = apiCPU.add(cpuNow().since(c1))
 			}
 			b.StopTimer()
 			rawRate, apiRate := float64(run)/rawTime.Seconds(), float64(run)/apiTime.Seconds()
 			b.ReportMetric(rawRate, "raw-inserts/s")
 			b.ReportMetric(apiRate, "api-creates/s")
 			b.ReportMetric(100*apiRate/rawRate, "%-of-raw")
+			// Where the time goes: CPU per insert and per create, of this
+			// process (the server's handlers and the benchmark's clients)
+			// and of the database (PostgreSQL's processes when on this host).
+			b.ReportMetric(rawCPU.self.Seconds()*1e6/float64(run), "go-µs/insert")
+			b.ReportMetric(apiCPU.self.Seconds()*1e6/float64(run), "go-µs/create")
+			if d == db.Postgres && rawCPU.postgres > 0 {
+				b.ReportMetric(rawCPU.postgres.Seconds()*1e6/float64(run), "pg-µs/insert")
+				b.ReportMetric(apiCPU.postgres.Seconds()*1e6/float64(run), "pg-µs/create")
+			}
 		})
 	}
 }

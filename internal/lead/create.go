@@ -41,14 +41,7 @@ type createState struct {
 
 func (s *Service) creates() *db.Combiner[*pendingCreate] {
 	s.create.once.Do(func() {
-		// SQLite has one writer; on PostgreSQL a second batch is written
-		// while the first one's round trip is under way (measured: one
-		// writer leaves the CPU idle, three make batches too small).
-		writers := 1
-		if s.DB.Dialect == db.Postgres {
-			writers = 2
-		}
-		s.create.c = &db.Combiner[*pendingCreate]{Max: maxBatch, Writers: writers, Write: s.writeCreates}
+		s.create.c = &db.Combiner[*pendingCreate]{Max: maxBatch, Write: s.writeCreates}
 	})
 	return s.create.c
 }
@@ -227,7 +220,10 @@ func (s *Service) writeCreatesPG(ctx context.Context, batch []*pendingCreate) er
 	if len(batch) == 0 {
 		return nil
 	}
-	leads, entries := []byte{'['}, []byte{'['}
+	lb, eb := jsonBuffers.Get().(*[]byte), jsonBuffers.Get().(*[]byte)
+	defer jsonBuffers.Put(lb)
+	defer jsonBuffers.Put(eb)
+	leads, entries := append((*lb)[:0], '['), append((*eb)[:0], '[')
 	check := make([]bool, len(batch))
 	for i, c := range batch {
 		if i > 0 {
@@ -237,7 +233,8 @@ func (s *Service) writeCreatesPG(ctx context.Context, batch []*pendingCreate) er
 		entries = audit.Entries().AppendJSON(entries, c.entry)
 		check[i] = c.check
 	}
-	rows, err := s.DB.QueryHot(ctx, createBatchPG, check, string(append(leads, ']')), string(append(entries, ']')))
+	*lb, *eb = append(leads, ']'), append(entries, ']')
+	rows, err := s.DB.QueryHot(ctx, createBatchPG, check, *lb, *eb)
 	if err != nil {
 		return err
 	}
@@ -255,6 +252,10 @@ func (s *Service) writeCreatesPG(ctx context.Context, batch []*pendingCreate) er
 	}
 	return rows.Err()
 }
+
+// jsonBuffers keep the JSON of batches between writes (a batch's JSON is
+// kilobytes, and every create would otherwise grow fresh buffers).
+var jsonBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 32<<10); return &b }}
 
 // createBatchPG writes a batch of creates on PostgreSQL.
 var createBatchPG = func() *db.Hot {
