@@ -23,7 +23,9 @@ func (c cpuUse) since(from cpuUse) cpuUse {
 	return cpuUse{self: c.self - from.self, postgres: c.postgres - from.postgres}
 }
 
-func (c cpuUse) add(o cpuUse) cpuUse { return cpuUse{self: c.self + o.self, postgres: c.postgres + o.postgres} }
+func (c cpuUse) add(o cpuUse) cpuUse {
+	return cpuUse{self: c.self + o.self, postgres: c.postgres + o.postgres}
+}
 
 // postgresCPU sums user and system time of the processes named postgres,
 // from /proc/<pid>/stat (fields 14 and 15, in clock ticks of 1/100 s).
