@@ -47,7 +47,7 @@ func DuplicateResponses(api huma.API) map[string]*huma.Response {
 }
 
 type listInput struct {
-	Q            string    `query:"q" maxLength:"100" doc:"Matches contact name, company, phone or email."`
+	Q            string    `query:"q" maxLength:"100" doc:"Matches contact name, company, phone or email as a substring; a whole mobile number or e-mail address matches the lead's, however either is written (+86 138-0013-8000 finds 13800138000)."`
 	Status       string    `query:"status" enum:"new,contacted,qualified,converted,disqualified"`
 	OwnerID      string    `query:"owner_id" format:"uuid"`
 	Source       string    `query:"source" maxLength:"40"`

@@ -17,9 +17,10 @@ import (
 
 // Creates are the hot write of the product (the UI, the API, integrations
 // pushing leads), so they are combined: the creates of concurrent requests
-// are written together, one transaction per batch, with one duplicate check
-// and one multi-row insert each for the leads and their audit entries (see
-// db.Combiner). Each create still succeeds or fails on its own.
+// are written together, atomically per batch (one transaction on SQLite,
+// one statement on PostgreSQL), with one duplicate check and one insert
+// each for the leads and their audit entries (see db.Combiner). Each create
+// still succeeds or is refused on its own.
 
 // maxBatch bounds a batch of combined creates (and the statements' rows).
 const maxBatch = 16

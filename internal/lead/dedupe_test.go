@@ -171,3 +171,22 @@ func checkKey(t *testing.T, in, k string) {
 		t.Fatalf("key of %q is not UTF-8: %q", in, k)
 	}
 }
+
+func TestSearchKey(t *testing.T) {
+	for _, c := range []struct{ text, col, key string }{
+		{"+86 138-0013-8000", "phone_key", "13800138000"},
+		{"１３８００１３８０００", "phone_key", "13800138000"},
+		{"138 0013", "", ""},      // part of a number: a substring search
+		{"021-6234 5678", "", ""}, // a landline: substring (its area code is written many ways)
+		{" Qian_Li@Jincheng.Example ", "email_key", "qian_li@jincheng.example"},
+		{"@jincheng.example", "", ""}, // part of an address
+		{"qian@jincheng", "", ""},
+		{"钱 @a.b", "", ""},
+		{"锦程", "", ""},
+		{"", "", ""},
+	} {
+		if col, key := searchKey(c.text); col != c.col || key != c.key {
+			t.Errorf("searchKey(%q) = %q %q, want %q %q", c.text, col, key, c.col, c.key)
+		}
+	}
+}

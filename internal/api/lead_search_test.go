@@ -1,0 +1,33 @@
+package api_test
+
+import (
+	"net/url"
+	"slices"
+	"testing"
+
+	"github.com/rudder-crm/rudder/internal/apitest"
+)
+
+// A whole mobile number or e-mail address finds the lead however it is
+// written (by its dedupe key, an index search); parts of them still match
+// as substrings; and the caller's data scope still applies.
+func TestLeadSearchByWholeNumber(t *testing.T) {
+	each(t, func(t *testing.T, e *apitest.Env) {
+		admin := e.Demo("admin@demo.local")
+		l := newLead(t, admin, map[string]any{"contact_name": "钱学森", "company": "锦程智能", "phone": "13800138000",
+			"email": "Qian_Li@Jincheng.example"})
+		other := newLead(t, admin, map[string]any{"contact_name": "李四", "phone": "13900139000", "email": "li@other.example"})
+		find := func(c *apitest.Client, q string) []string { return leadIDs(t, c, "q="+url.QueryEscape(q)) }
+		for _, q := range []string{"+86 138-0013-8000", "１３８００１３８０００", "qian_li@jincheng.EXAMPLE", "00138", "jincheng", "锦程"} {
+			if got := find(admin, q); !slices.Equal(got, []string{l["id"].(string)}) {
+				t.Errorf("q=%q: %v, want only %s", q, got, l["id"])
+			}
+		}
+		if got := find(admin, "13900139000"); !slices.Equal(got, []string{other["id"].(string)}) {
+			t.Errorf("the other number: %v", got)
+		}
+		if got := find(e.Demo("east1.rep1@demo.local"), "13800138000"); len(got) != 0 {
+			t.Errorf("a rep finds a lead outside their scope by its number: %v", got)
+		}
+	})
+}
