@@ -31,3 +31,28 @@ func TestLeadSearchByWholeNumber(t *testing.T) {
 		}
 	})
 }
+
+// Customers are found by a whole number or address of their own or of one
+// of their contacts; contacts by their own.
+func TestCustomerSearchByWholeNumber(t *testing.T) {
+	each(t, func(t *testing.T, e *apitest.Env) {
+		admin := e.Demo("admin@demo.local")
+		own := newCustomer(t, admin, map[string]any{"name": "锦程智能科技", "phone": "13800138000", "email": "info@jincheng.example"})
+		via := newCustomer(t, admin, map[string]any{"name": "晨光文具"})
+		ct := newContact(t, admin, map[string]any{"customer_id": via["id"], "name": "韩梅", "phone": "139 0013 9000", "email": "Han@Chenguang.example"})
+		for q, want := range map[string]string{
+			"+86 138-0013-8000": own["id"].(string), "INFO@jincheng.example": own["id"].(string),
+			"13900139000": via["id"].(string), "han@chenguang.example": via["id"].(string),
+		} {
+			if got := listIDs(t, admin, "/api/v1/customers?q="+url.QueryEscape(q)); !slices.Equal(got, []string{want}) {
+				t.Errorf("customers q=%q: %v, want %s", q, got, want)
+			}
+		}
+		if got := listIDs(t, admin, "/api/v1/contacts?q="+url.QueryEscape("+86 139-0013-9000")); !slices.Equal(got, []string{ct["id"].(string)}) {
+			t.Errorf("contacts by number: %v", got)
+		}
+		if got := listIDs(t, e.Demo("east1.rep1@demo.local"), "/api/v1/customers?q=13800138000"); len(got) != 0 {
+			t.Errorf("a rep finds a customer outside their scope: %v", got)
+		}
+	})
+}

@@ -13,7 +13,7 @@ import (
 )
 
 type listInput struct {
-	Q           string `query:"q" maxLength:"100" doc:"Matches name, phone, email or website."`
+	Q           string `query:"q" maxLength:"100" doc:"Matches name, phone, email or website as a substring; a whole mobile number or e-mail address matches the customer's or one of its contacts', however either is written."`
 	OwnerID     string `query:"owner_id" format:"uuid"`
 	PoolID      string `query:"pool_id" format:"uuid" doc:"Only the customers in this customer pool (within your data scope)."`
 	Industry    string `query:"industry" maxLength:"40"`
@@ -29,7 +29,7 @@ type listInput struct {
 }
 
 type contactListInput struct {
-	Q            string `query:"q" maxLength:"100" doc:"Matches name, phone, email or title."`
+	Q            string `query:"q" maxLength:"100" doc:"Matches name, phone, email or title as a substring; a whole mobile number or e-mail address matches the contact's, however either is written."`
 	CustomerID   string `query:"customer_id" format:"uuid"`
 	DecisionRole string `query:"decision_role" enum:"decision_maker,influencer,user,coach,blocker"`
 	Sort         string `query:"sort" enum:"created_at,-created_at,name,-name" default:"-created_at"`

@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/rudder-crm/rudder/internal/platform/apperr"
+	"github.com/rudder-crm/rudder/internal/lead"
 	"github.com/rudder-crm/rudder/internal/platform/httpx"
 	"github.com/rudder-crm/rudder/internal/platform/ids"
 )
@@ -119,7 +120,17 @@ func (s *Service) List(ctx context.Context, f Filter, limit int, cursor string) 
 			q = q.Where(r.cond, *r.v)
 		}
 	}
-	q = search(q, f.Q, "c.name", "c.phone", "c.email", "c.website")
+	if col, key := lead.SearchKey(f.Q); col != "" {
+		// A whole number or address: the customer's own, or one of its
+		// contacts' (as duplicate checks match them), by key.
+		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("? = ? AND ? <> ''", bun.Ident("c."+col), key, bun.Ident("c."+col)).
+				WhereOr("c.id IN (SELECT k.customer_id FROM contacts AS k WHERE k.tenant_id = c.tenant_id AND ? = ? AND ? <> '')",
+					bun.Ident("k."+col), key, bun.Ident("k."+col))
+		})
+	} else {
+		q = search(q, f.Q, "c.name", "c.phone", "c.email", "c.website")
+	}
 	return keyset(ctx, q, "c", f.Sort, limit, cursor, func(c *Customer) (string, string) { return c.Name, c.ID })
 }
 
@@ -132,7 +143,11 @@ func (s *Service) ListContacts(ctx context.Context, f ContactFilter, limit int, 
 	if f.DecisionRole != "" {
 		q = q.Where("ct.decision_role = ?", f.DecisionRole)
 	}
-	q = search(q, f.Q, "ct.name", "ct.phone", "ct.email", "ct.title")
+	if col, key := lead.SearchKey(f.Q); col != "" {
+		q = q.Where("? = ? AND ? <> ''", bun.Ident("ct."+col), key, bun.Ident("ct."+col))
+	} else {
+		q = search(q, f.Q, "ct.name", "ct.phone", "ct.email", "ct.title")
+	}
 	return keyset(ctx, q, "ct", f.Sort, limit, cursor, func(c *Contact) (string, string) { return c.Name, c.ID })
 }
 

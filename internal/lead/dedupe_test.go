@@ -185,8 +185,8 @@ func TestSearchKey(t *testing.T) {
 		{"锦程", "", ""},
 		{"", "", ""},
 	} {
-		if col, key := searchKey(c.text); col != c.col || key != c.key {
-			t.Errorf("searchKey(%q) = %q %q, want %q %q", c.text, col, key, c.col, c.key)
+		if col, key := SearchKey(c.text); col != c.col || key != c.key {
+			t.Errorf("SearchKey(%q) = %q %q, want %q %q", c.text, col, key, c.col, c.key)
 		}
 	}
 }

@@ -164,7 +164,7 @@ func filter(q *bun.SelectQuery, f Filter) *bun.SelectQuery {
 			q = q.Where(c.cond, c.t.UTC())
 		}
 	}
-	if col, key := searchKey(f.Q); col != "" {
+	if col, key := SearchKey(f.Q); col != "" {
 		// A whole mobile number or e-mail address is looked up by its
 		// dedupe key: one index search at any size (a substring search
 		// reads every lead when nothing matches), and any way of writing
@@ -185,11 +185,12 @@ func filter(q *bun.SelectQuery, f Filter) *bun.SelectQuery {
 	return q
 }
 
-// searchKey is the dedupe key column and value of a search text that is a
+// SearchKey is the dedupe key column (phone_key, email_key: leads,
+// customers and contacts have both) and value of a search text that is a
 // whole mainland mobile number (in any format: "+86 138-0013-8000") or a
 // whole e-mail address; "" for anything else, which is searched as a
 // substring.
-func searchKey(text string) (col, key string) {
+func SearchKey(text string) (col, key string) {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return "", ""
