@@ -90,6 +90,7 @@ type generator struct {
 	byRegion   map[string][]person // 华东大区 / 华南大区 → reps
 	pools      map[string]string   // 华东大区 / 华南大区 → pool id
 	regionDept map[string]string   // 华东大区 / 华南大区 → department id
+	forms      []string            // the web forms, in regionOrder
 	pipeline   string
 	stages     []deal.PipelineStage // by position: open stages, then won, lost
 	audit      []audit.Entry
@@ -142,10 +143,39 @@ func (g *generator) run(ctx context.Context) error {
 	if err := g.insert(ctx, leads, customers, contacts, opps, moves, tasks, acts); err != nil {
 		return err
 	}
+	if err := g.webSubmissions(ctx); err != nil {
+		return err
+	}
 	// Scores and grades come from the tenant's scoring model over what was
 	// just written, as the nightly run would make them.
 	_, err := (&scoring.Service{DB: g.d}).RecomputeAll(ctx, g.now)
 	return err
+}
+
+// webLeadsPerForm is how many visitors of each region's website form the
+// demo has (recent ones, so the forms' submission lists are not empty).
+const webLeadsPerForm = 6
+
+// webSubmissions sends visitors through each web form the way the public
+// page does (duplicate check, pool, assignment rules).
+func (g *generator) webSubmissions(ctx context.Context) error {
+	forms := &webform.Service{DB: g.d, Leads: &lead.Service{DB: g.d}, Assign: &assign.Service{DB: g.d}}
+	asks := []string{"想了解产品报价", "请安排演示", "有批量采购需求，请联系", "咨询售后服务方案"}
+	for i, id := range g.forms {
+		f, err := forms.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		for n := 0; n < webLeadsPerForm; n++ {
+			c := g.company(provinces[regionOrder[i%len(regionOrder)]][0])
+			name := g.personName()
+			in := webform.Submission{Name: name, Company: c.name, Phone: g.phone(), Message: asks[g.pick(len(asks))]}
+			if _, err := forms.Submit(ctx, f, in, fmt.Sprintf("203.0.113.%d", 10+i*webLeadsPerForm+n)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // provinces are the demo's territories under each sales region.
@@ -191,10 +221,12 @@ func (g *generator) settings(ctx context.Context) error {
 			return err
 		}
 		// The website's contact form lands through the rules.
-		if _, err := forms.Create(ctx, webform.WebFormInput{Name: name + "官网咨询表单", Target: "rules", PoolID: pl.ID,
-			DefaultSource: "官网表单", DefaultRegion: provinces[name][0]}); err != nil {
+		f, err := forms.Create(ctx, webform.WebFormInput{Name: name + "官网咨询表单", Target: "rules", PoolID: pl.ID,
+			DefaultSource: "官网表单", DefaultRegion: provinces[name][0]})
+		if err != nil {
 			return err
 		}
+		g.forms = append(g.forms, f.ID)
 	}
 	return nil
 }
