@@ -4,6 +4,7 @@ import { Alert, App, Button, Form, Input, Modal, Popconfirm, Select, Table, Typo
 import { PlusOutlined } from '@ant-design/icons';
 import { api } from '../api';
 import { useI18n } from '../i18n';
+import { FormModal } from '../components/FormModal';
 import { useApiError } from '../errors';
 import { formatDateTime } from '../format';
 import { PageHeader } from '../components/PageHeader';
@@ -144,16 +145,13 @@ function CreateTokenModal({ open, onClose, onCreated }: { open: boolean; onClose
   };
 
   return (
-    <Modal
+    <FormModal
       open={open}
       title={t('token.create')}
-      onCancel={onClose}
-      onOk={submit}
-      confirmLoading={saving}
+      onClose={onClose}
+      onSubmit={submit}
+      saving={saving}
       okText={t('token.createSubmit')}
-      cancelText={t('action.cancel')}
-      okButtonProps={{ 'data-testid': 'form-submit' } as React.ComponentProps<typeof Button>}
-      destroyOnClose
     >
       <Form form={form} layout="vertical" initialValues={{ name: '', expires_in_days: 90 }} preserve={false} onFinish={submit}>
         <Form.Item name="name" label={t('token.name')} extra={t('token.nameHint')} rules={[{ required: true, whitespace: true, message: t('validation.required', { field: t('token.name') }) }]}>
@@ -171,6 +169,6 @@ function CreateTokenModal({ open, onClose, onCreated }: { open: boolean; onClose
           />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

@@ -1,10 +1,11 @@
 // Users: search and filter, keyset "load more", create/edit, enable/disable, change role.
 import { useMemo, useState } from 'react';
-import { App, Button, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, type TableProps } from 'antd';
+import { App, Button, Form, Input, Popconfirm, Select, Space, Table, Tag, type TableProps } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { api } from '../api';
 import { useAuth } from '../auth';
 import { useI18n } from '../i18n';
+import { FormModal } from '../components/FormModal';
 import { useApiError } from '../errors';
 import { formatDateTime } from '../format';
 import { PageHeader } from '../components/PageHeader';
@@ -248,22 +249,18 @@ function ChangeRoleModal({ user, roles, onClose, onSaved, onStale }: { user: Use
   };
 
   return (
-    <Modal
+    <FormModal
       open={!!user}
       title={t('user.changeRoleOf', { name: user?.name ?? '' })}
-      onCancel={onClose}
-      onOk={submit}
-      confirmLoading={saving}
-      okText={t('action.save')}
-      cancelText={t('action.cancel')}
-      okButtonProps={{ 'data-testid': 'form-submit' } as React.ComponentProps<typeof Button>}
-      destroyOnClose
+      onClose={onClose}
+      onSubmit={submit}
+      saving={saving}
     >
       <Form form={form} layout="vertical" initialValues={{ role_id: user?.role_id }} preserve={false}>
         <Form.Item name="role_id" label={t('user.role')} rules={[{ required: true, message: t('validation.required', { field: t('user.role') }) }]}>
           <Select data-testid="user-role" options={roles.map((r) => ({ value: r.id, label: roleName(td, r), title: roleName(td, r) }))} />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

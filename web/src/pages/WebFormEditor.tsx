@@ -1,9 +1,10 @@
 // The create / edit dialog of a web form. An edit sends only the changed fields, with the
 // version it was loaded at (If-Match): a form changed meanwhile is refused with 412.
 import { useState } from 'react';
-import { Button, Col, Form, Input, InputNumber, Modal, Radio, Row, Select } from 'antd';
+import { Col, Form, Input, InputNumber, Radio, Row, Select } from 'antd';
 import { api } from '../api';
 import { useI18n } from '../i18n';
+import { FormModal } from '../components/FormModal';
 import { useApiError } from '../errors';
 import { createWebFormBody, webFormPatch, webFormValues, type WebForm, type WebFormValues } from '../webforms';
 import type { Pool } from '../pools';
@@ -59,16 +60,12 @@ export function WebFormEditor({ open, form: current, pools, onClose, onSaved, on
   );
 
   return (
-    <Modal
+    <FormModal
       open={open}
       title={current ? t('webform.editTitle', { name: current.name }) : t('webform.create')}
-      onCancel={onClose}
-      onOk={submit}
-      confirmLoading={saving}
-      okText={t('action.save')}
-      cancelText={t('action.cancel')}
-      okButtonProps={{ 'data-testid': 'form-submit' } as React.ComponentProps<typeof Button>}
-      destroyOnClose
+      onClose={onClose}
+      onSubmit={submit}
+      saving={saving}
       data-testid="webform-editor"
     >
       <Form form={form} layout="vertical" preserve={false} initialValues={webFormValues(current)}>
@@ -101,6 +98,6 @@ export function WebFormEditor({ open, form: current, pools, onClose, onSaved, on
           </Col>
         </Row>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
