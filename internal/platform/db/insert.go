@@ -106,27 +106,29 @@ func (d *DB) appendRow(args []any, hi *HotInsert, v reflect.Value) []any {
 // Columns are the columns hi inserts, in order.
 func (hi *HotInsert) Columns() []string { return hi.cols }
 
-// AppendJSON appends model as a JSON object keyed by column name, the
-// form json_populate_recordset reads on PostgreSQL: a batch of rows is then
+// AppendJSON appends model as a JSON object keyed by column name (nil
+// pointers left out: json_populate_recordset reads an absent key as NULL),
+// the form json_populate_recordset reads on PostgreSQL: a batch of rows is then
 // one argument, and its statement one shape whatever the number of rows
 // (with one placeholder per value, each batch size is its own statement,
 // and the driver's encoding of hundreds of arguments costs more than this).
 func (hi *HotInsert) AppendJSON(buf []byte, model any) []byte {
 	v := reflect.ValueOf(model).Elem()
 	buf = append(buf, '{')
+	first := true
 	for i, idx := range hi.fields {
-		if i > 0 {
-			buf = append(buf, ',')
-		}
-		buf = append(append(append(buf, '"'), hi.cols[i]...), '"', ':')
 		f := v.FieldByIndex(idx)
 		if f.Kind() == reflect.Pointer {
 			if f.IsNil() {
-				buf = append(buf, "null"...)
-				continue
+				continue // an absent key reads as NULL
 			}
 			f = f.Elem()
 		}
+		if !first {
+			buf = append(buf, ',')
+		}
+		first = false
+		buf = append(append(append(buf, '"'), hi.cols[i]...), '"', ':')
 		switch f.Kind() {
 		case reflect.String:
 			buf = appendJSONString(buf, f.String())
