@@ -205,3 +205,48 @@ func TestPoolsAdmin(t *testing.T) {
 		t.Fatalf("created pool = %+v", got)
 	}
 }
+
+// TestCustomerPoolClaim: with customer pools switched on, a customer a
+// colleague returned sits in the team's customer pool; a member claims it
+// on the pools page and it is theirs.
+func TestCustomerPoolClaim(t *testing.T) {
+	sharedBrowser(t)
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		customerPoolClaim(t, apitest.Start(t, d))
+	})
+}
+
+func customerPoolClaim(t *testing.T, env *apitest.Env) {
+	admin := env.Login(adminEmail, demoPassword)
+	rep1 := userByEmail(t, admin, rep1Email)
+	admin.Do("PATCH", "/api/v1/settings/customer-pools", map[string]any{"enabled": true}).Want(http.StatusOK)
+	var pool struct{ ID string }
+	admin.Do("POST", "/api/v1/pools", map[string]any{"name": "上海一组客户公海", "kind": "customer",
+		"department_id": *rep1.DepartmentID, "member_ids": []string{rep1.ID}}).Want(http.StatusCreated).JSON(&pool)
+	rep2 := env.Login(rep2Email, demoPassword)
+	var c struct{ ID string }
+	rep2.Do("POST", "/api/v1/customers", map[string]any{"name": "远洋航运有限公司", "allow_duplicate": true}).
+		Want(http.StatusCreated).JSON(&c)
+	var o struct {
+		PoolID *string `json:"pool_id"`
+	}
+	rep2.Do("POST", "/api/v1/customers/"+c.ID+"/return", map[string]any{"reason": "暂无合作计划"}).Want(http.StatusOK).JSON(&o)
+	if o.PoolID == nil || *o.PoolID != pool.ID {
+		t.Fatalf("the returned customer went to pool %v, want %s", o.PoolID, pool.ID)
+	}
+
+	p := openPage(t, env, 1280, 900)
+	p.goTo("/login")
+	p.login(rep1Email, demoPassword)
+	p.goTo("/pools?pool=" + pool.ID)
+	p.waitText(tid("pool-customers"), "远洋航运有限公司")
+	p.click(tid("claim-customer-" + c.ID))
+	p.waitText(".ant-message", "已领取 远洋航运有限公司")
+	var got struct {
+		OwnerID *string `json:"owner_id"`
+	}
+	env.Login(rep1Email, demoPassword).Do("GET", "/api/v1/customers/"+c.ID, nil).Want(http.StatusOK).JSON(&got)
+	if got.OwnerID == nil || *got.OwnerID != rep1.ID {
+		t.Fatalf("after the claim the customer's owner is %v, want %s", got.OwnerID, rep1.ID)
+	}
+}

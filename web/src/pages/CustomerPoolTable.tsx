@@ -1,8 +1,6 @@
 // The customers of a customer pool (客户公海): no phone, email or address until claimed; members claim here.
-import { useState } from 'react';
-import { Alert, App, Button, Table, Tag, Typography, type TableProps } from 'antd';
+import { Alert, Button, Table, Tag, Typography, type TableProps } from 'antd';
 import { StarFilled } from '@ant-design/icons';
-import { api } from '../api';
 import { useAuth } from '../auth';
 import { useI18n } from '../i18n';
 import { useApiError } from '../errors';
@@ -11,7 +9,8 @@ import { LoadMore } from '../components/LoadMore';
 import { useCursorList } from '../components/useCursorList';
 import { rowProps } from '../components/rowProps';
 import { useIsMobile } from '../components/useMediaQuery';
-import { claimRefusal, type CustomerOwnership, type Pool, type PoolCustomer } from '../pools';
+import { type Pool, type PoolCustomer } from '../pools';
+import { usePoolClaim } from '../components/usePoolClaim';
 
 interface Props {
   pool: Pool;
@@ -24,30 +23,13 @@ interface Props {
 export function CustomerPoolTable({ pool, member, settingOn }: Props) {
   const { t } = useI18n();
   const { can } = useAuth();
-  const { message } = App.useApp();
   const onError = useApiError();
   const mobile = useIsMobile();
   const canClaim = can('customer.write');
-  const [claiming, setClaiming] = useState<string | null>(null);
   const list = useCursorList<PoolCustomer>(`/pools/${pool.id}/customers`, {}, onError);
 
-  const claim = async (c: PoolCustomer) => {
-    setClaiming(c.id);
-    try {
-      await api.post<CustomerOwnership>(`/customers/${c.id}/claim`);
-      message.success(t('pool.claimedCustomer', { name: c.name }));
-      list.reload();
-    } catch (e) {
-      const why = claimRefusal(e);
-      if (why) {
-        // The server's message names the rule (and until when); it is shown as written.
-        message.error({ content: `${t(`pool.refused.${why}`)}: ${(e as { detail?: string }).detail ?? ''}`, duration: 6 });
-        if (why === 'taken') list.reload();
-      } else onError(e);
-    } finally {
-      setClaiming(null);
-    }
-  };
+  const { claiming, claim: claimOne } = usePoolClaim('customers', list.reload);
+  const claim = (c: PoolCustomer) => claimOne(c.id, t('pool.claimedCustomer', { name: c.name }));
 
   const claimButton = (c: PoolCustomer) =>
     canClaim ? (

@@ -14,11 +14,12 @@ import { LoadMore } from '../components/LoadMore';
 import { useCursorList } from '../components/useCursorList';
 import { rowProps } from '../components/rowProps';
 import { useIsMobile } from '../components/useMediaQuery';
-import { claimRefusal, isCustomerPool, isMember, pickPool, type CustomerPoolSettings, type Ownership, type Pool, type PoolLead } from '../pools';
+import { isCustomerPool, isMember, pickPool, type CustomerPoolSettings, type Pool, type PoolLead } from '../pools';
 import type { Page } from '../types';
 import { LeadStatusTag } from './LeadDrawer';
 import { PoolFormDrawer } from './PoolAdmin';
 import { CustomerPoolTable } from './CustomerPoolTable';
+import { usePoolClaim } from '../components/usePoolClaim';
 
 /** Rule tags wrap inside a phone's width instead of running off it. */
 const WRAP: React.CSSProperties = { whiteSpace: 'normal', maxWidth: '100%' };
@@ -33,7 +34,6 @@ export default function PoolsPage() {
   const canClaim = can('lead.write');
   const [params, setParams] = useSearchParams();
   const [pools, setPools] = useState<Pool[] | null>(null);
-  const [claiming, setClaiming] = useState<string | null>(null);
   const [editing, setEditing] = useState<Pool | null>(null);
   const [formOpen, setFormOpen] = useState(false);
   // The tenant setting customer_pools_enabled (off by default); null while loading.
@@ -79,23 +79,8 @@ export default function PoolsPage() {
   const member = !!pool && isMember(pool, me?.user.id);
   const mayClaimHere = customers ? can('customer.write') : canClaim;
 
-  const claim = async (l: PoolLead) => {
-    setClaiming(l.id);
-    try {
-      await api.post<Ownership>(`/leads/${l.id}/claim`);
-      message.success(t('pool.claimed', { name: l.contact_name }));
-      list.reload();
-    } catch (e) {
-      const why = claimRefusal(e);
-      if (why) {
-        // The server's message says which rule and until when; it is shown as written.
-        message.error({ content: `${t(`pool.refused.${why}`)}: ${(e as { detail?: string }).detail ?? ''}`, duration: 6 });
-        if (why === 'taken') list.reload();
-      } else onError(e);
-    } finally {
-      setClaiming(null);
-    }
-  };
+  const { claiming, claim: claimOne } = usePoolClaim('leads', list.reload);
+  const claim = (l: PoolLead) => claimOne(l.id, t('pool.claimed', { name: l.contact_name }));
 
   const openForm = (p: Pool | null) => {
     setEditing(p);
