@@ -231,8 +231,12 @@ func (s *Service) bulkFilter(ctx context.Context, bf BulkLeadFilter) ([]string, 
 	}
 	f := Filter{Q: bf.Q, Status: bf.Status, OwnerID: bf.OwnerID, Source: bf.Source, Region: bf.Region, Industry: bf.Industry,
 		CreatedFrom: bf.CreatedFrom, CreatedTo: bf.CreatedTo, FollowUpFrom: bf.FollowUpFrom, FollowUpTo: bf.FollowUpTo}
+	m, err := s.match(ctx, f.Q)
+	if err != nil {
+		return nil, err
+	}
 	var out []string
-	if err := filter(s.leadIDs(ctx), f).OrderExpr("l.id ASC").Limit(BulkCap+1).Scan(ctx, &out); err != nil {
+	if err := filter(s.leadIDs(ctx), f, m).OrderExpr("l.id ASC").Limit(BulkCap+1).Scan(ctx, &out); err != nil {
 		return nil, err
 	}
 	if len(out) > BulkCap {

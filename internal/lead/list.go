@@ -3,7 +3,6 @@ package lead
 import (
 	"context"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -72,7 +71,11 @@ func (s *Service) List(ctx context.Context, f Filter, limit int, cursor string) 
 	if err != nil {
 		return page, err
 	}
-	q := filter(s.leads(ctx), f)
+	m, err := s.match(ctx, f.Q)
+	if err != nil {
+		return page, err
+	}
+	q := filter(s.leads(ctx), f, m)
 	if keys != nil {
 		if q, err = sort.after(q, keys); err != nil {
 			return page, err
@@ -142,9 +145,10 @@ func (k sortKey) order(q *bun.SelectQuery) *bun.SelectQuery {
 	return q.OrderExpr(k.col + dir + nulls + ", l.id" + dir)
 }
 
-// filter adds the list filters to q. Merged leads stay readable by id
-// (for their history) but are in no list and no bulk action.
-func filter(q *bun.SelectQuery, f Filter) *bun.SelectQuery {
+// filter adds the list filters to q, with m the search for f.Q. Merged
+// leads stay readable by id (for their history) but are in no list and no
+// bulk action.
+func filter(q *bun.SelectQuery, f Filter, m match) *bun.SelectQuery {
 	q = q.Where("l.merged_into_id IS NULL")
 	for _, c := range []struct{ col, v string }{
 		{"l.status", f.Status}, {"l.owner_id", f.OwnerID}, {"l.source", f.Source}, {"l.region", f.Region}, {"l.industry", f.Industry},
@@ -164,51 +168,5 @@ func filter(q *bun.SelectQuery, f Filter) *bun.SelectQuery {
 			q = q.Where(c.cond, c.t.UTC())
 		}
 	}
-	if col, key := SearchKey(f.Q); col != "" {
-		// A whole mobile number or e-mail address is looked up by its
-		// dedupe key: one index search at any size (a substring search
-		// reads every lead when nothing matches), and any way of writing
-		// the number finds it.
-		return q.Where("? = ? AND ? <> ''", bun.Safe("l."+col), key, bun.Safe("l."+col))
-	}
-	if f.Q != "" {
-		// LOWER folds ASCII on both dialects; Chinese has no case, so a
-		// substring of a Chinese name matches as typed.
-		like := "%" + escapeLike(strings.ToLower(strings.TrimSpace(f.Q))) + "%"
-		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			for _, col := range []string{"l.contact_name", "l.company", "l.phone", "l.email"} {
-				q = q.WhereOr("LOWER(?) LIKE ? ESCAPE '!'", bun.Safe(col), like)
-			}
-			return q
-		})
-	}
-	return q
-}
-
-// SearchKey is the dedupe key column (phone_key, email_key: leads,
-// customers and contacts have both) and value of a search text that is a
-// whole mainland mobile number (in any format: "+86 138-0013-8000") or a
-// whole e-mail address; "" for anything else, which is searched as a
-// substring.
-func SearchKey(text string) (col, key string) {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return "", ""
-	}
-	if strings.Trim(text, "0123456789０１２３４５６７８９+() -") == "" {
-		if k := PhoneKey(text); isMobile(k) {
-			return "phone_key", k
-		}
-		return "", ""
-	}
-	if at := strings.IndexByte(text, '@'); at > 0 && strings.Contains(text[at+1:], ".") && !strings.ContainsAny(text, " \t") {
-		return "email_key", EmailKey(text)
-	}
-	return "", ""
-}
-
-// escapeLike keeps % and _ typed in a search literal (a company named
-// "100% Pure" is found by "100%"), for LIKE ... ESCAPE '!'.
-func escapeLike(s string) string {
-	return strings.NewReplacer("!", "!!", "%", "!%", "_", "!_").Replace(s)
+	return m.where(q)
 }
