@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/danielgtaylor/huma/v2"
 )
@@ -43,38 +44,86 @@ func walk(v reflect.Value, loc string, multiline bool, errs *[]error) {
 			walk(iter.Value(), loc+"."+key, multiline, errs)
 		}
 	case reflect.Struct:
-		t := v.Type()
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			if !f.IsExported() {
+		for _, f := range checkedFields(v.Type()) {
+			fv := v.Field(f.index)
+			if s, ok := text(fv); ok {
+				// Most fields are text: the location is spelled out only
+				// for a refusal.
+				if bad := badRune(s, f.multiline); bad != "" {
+					*errs = append(*errs, &huma.ErrorDetail{Location: f.locIn(loc), Message: "contains " + bad + " which is not allowed", Value: s})
+				}
 				continue
 			}
-			floc := fieldLoc(loc, f)
-			if f.Anonymous && f.Tag.Get("json") == "" {
-				floc = loc // embedded structs' fields belong to the parent
-			}
-			walk(v.Field(i), floc, f.Tag.Get("multiline") == "true", errs)
+			walk(fv, f.locIn(loc), f.multiline, errs)
 		}
 	}
 }
 
-func fieldLoc(parent string, f reflect.StructField) string {
-	for _, tag := range []string{"path", "query", "header"} {
-		if n := f.Tag.Get(tag); n != "" {
-			return tag + "." + n
+// text is the string a string or non-nil *string field holds.
+func text(v reflect.Value) (string, bool) {
+	switch {
+	case v.Kind() == reflect.String:
+		return v.String(), true
+	case v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().Kind() == reflect.String:
+		return v.Elem().String(), true
+	}
+	return "", false
+}
+
+// checkedField is an exported field CheckStrings looks into, with what its
+// location in an error is made of.
+type checkedField struct {
+	index     int
+	name      string // json name, or the Go name
+	loc       string // "path.x", "query.x", "header.x": the whole location
+	body      bool   // named Body: "body" at the top level
+	embedded  bool   // embedded without a json name: its fields are the parent's
+	multiline bool
+}
+
+var checkedCache sync.Map // reflect.Type → []checkedField
+
+// checkedFields reads t's fields and tags once: every request's input is
+// checked, and reading struct tags was most of that.
+func checkedFields(t reflect.Type) []checkedField {
+	if fs, ok := checkedCache.Load(t); ok {
+		return fs.([]checkedField)
+	}
+	var fs []checkedField
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
 		}
+		c := checkedField{index: i, name: strings.Split(f.Tag.Get("json"), ",")[0], body: f.Name == "Body",
+			embedded: f.Anonymous && f.Tag.Get("json") == "", multiline: f.Tag.Get("multiline") == "true"}
+		if c.name == "" {
+			c.name = f.Name
+		}
+		for _, tag := range []string{"path", "query", "header"} {
+			if n := f.Tag.Get(tag); n != "" && c.loc == "" {
+				c.loc = tag + "." + n
+			}
+		}
+		fs = append(fs, c)
 	}
-	if f.Name == "Body" && parent == "" {
+	checkedCache.Store(t, fs)
+	return fs
+}
+
+// locIn is the field's location inside its parent's.
+func (f checkedField) locIn(parent string) string {
+	switch {
+	case f.embedded:
+		return parent
+	case f.loc != "":
+		return f.loc
+	case parent == "" && f.body:
 		return "body"
+	case parent == "":
+		return f.name
 	}
-	name := strings.Split(f.Tag.Get("json"), ",")[0]
-	if name == "" {
-		name = f.Name
-	}
-	if parent == "" {
-		return name
-	}
-	return parent + "." + name
+	return parent + "." + f.name
 }
 
 func badRune(s string, multiline bool) string {
