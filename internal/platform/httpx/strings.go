@@ -27,7 +27,7 @@ func walk(v reflect.Value, loc string, multiline bool, errs *[]error) {
 		}
 	case reflect.String:
 		if bad := badRune(v.String(), multiline); bad != "" {
-			*errs = append(*errs, &huma.ErrorDetail{Location: loc, Message: "contains " + bad + " which is not allowed", Value: v.String()})
+			*errs = append(*errs, refusal(loc, bad, v.String()))
 		}
 	case reflect.Slice, reflect.Array:
 		if v.Type().Elem().Kind() == reflect.Uint8 {
@@ -50,13 +50,17 @@ func walk(v reflect.Value, loc string, multiline bool, errs *[]error) {
 				// Most fields are text: the location is spelled out only
 				// for a refusal.
 				if bad := badRune(s, f.multiline); bad != "" {
-					*errs = append(*errs, &huma.ErrorDetail{Location: f.locIn(loc), Message: "contains " + bad + " which is not allowed", Value: s})
+					*errs = append(*errs, refusal(f.locIn(loc), bad, s))
 				}
 				continue
 			}
 			walk(fv, f.locIn(loc), f.multiline, errs)
 		}
 	}
+}
+
+func refusal(loc, bad, s string) error {
+	return &huma.ErrorDetail{Location: loc, Message: "contains " + bad + " which is not allowed", Value: s}
 }
 
 // text is the string a string or non-nil *string field holds.
