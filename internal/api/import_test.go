@@ -15,6 +15,7 @@ import (
 
 	"github.com/rudder-crm/rudder/internal/api"
 	"github.com/rudder-crm/rudder/internal/apitest"
+	"github.com/rudder-crm/rudder/internal/importer"
 	"github.com/rudder-crm/rudder/internal/platform/db"
 	"github.com/rudder-crm/rudder/internal/platform/dbtest"
 )
@@ -262,6 +263,74 @@ func TestImportDuplicatePolicies(t *testing.T) {
 		}
 		if n := leadCount(t, e, "contact_name = ?", "别人的"); n != 1 {
 			t.Fatal("another rep's lead was changed")
+		}
+	})
+}
+
+// TestImportDuplicatesAcrossChunks: chunks are written two at a time, and
+// a row still finds (and, with "update", changes) what an earlier chunk of
+// the same file created or updated, without losing either chunk's change.
+func TestImportDuplicatesAcrossChunks(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := apitest.StartWith(t, d, api.Options{Demo: true, Signup: true, ImportSyncRows: 100_000})
+		rep := e.Demo("east1.rep1@demo.local")
+		old := rep.Do("POST", "/api/v1/leads", map[string]any{"contact_name": "跨块老客户", "phone": "13866660000",
+			"email": "old@chunks.test", "source": "官网"}).Want(201).Map()
+		const n = 3 * importer.ChunkRows
+		// Data row i (0-based) is file row i+2; chunk k holds data rows [k*ChunkRows, (k+1)*ChunkRows).
+		special := map[int]string{
+			10:                         "跨块甲,13866661111,,,",         // chunk 1 creates 跨块甲
+			importer.ChunkRows + 10:    "跨块甲改,13866661111,,,转介绍",     // chunk 2: the lead chunk 1 created
+			importer.ChunkRows + 20:    "跨块老客户,13866660000,,展会,",     // chunk 2: the old lead by phone
+			2*importer.ChunkRows + 20:  "跨块老客户,,old@chunks.test,,制造", // chunk 3: the old lead by email
+			2*importer.ChunkRows + 30:  "跨块乙,,b@chunks.test,,",       // chunk 3 creates 跨块乙 …
+			2*importer.ChunkRows + 999: "跨块乙改,,B@Chunks.test,,",      // … and a later row of it updates it
+		}
+		file := func(prefix string) []byte {
+			var b strings.Builder
+			b.WriteString("姓名,手机,邮箱,来源,行业\n")
+			for i := 0; i < n; i++ {
+				if s, ok := special[i]; ok {
+					b.WriteString(s + "\n")
+					continue
+				}
+				fmt.Fprintf(&b, "%s%d,139%08d,,,\n", prefix, i, i)
+			}
+			return []byte(b.String())
+		}
+		mapping := map[string]string{"0": "contact_name", "1": "phone", "2": "email", "3": "source", "4": "industry"}
+		var up importAnswer
+		upload(t, rep, "chunks.csv", file("块")).Want(201).JSON(&up)
+		j := startImport(t, rep, up.Import.ID, map[string]any{"mapping": mapping, "duplicate_policy": "update"})
+		if j.Status != "done" || j.ProcessedRows != n || j.CreatedRows != n-4 || j.UpdatedRows != 4 || j.SkippedRows != 0 {
+			t.Fatalf("update import: %+v", j)
+		}
+		got := rep.Do("GET", "/api/v1/leads/"+old["id"].(string), nil).Want(200).Map()
+		if got["source"] != "展会" || got["industry"] != "制造" || got["version"].(float64) != 3 {
+			t.Fatalf("the old lead lost a chunk's update: %v", got)
+		}
+		for _, c := range []struct{ where, key, name string }{
+			{"phone_key = ?", "13866661111", "跨块甲改"}, {"email_key = ?", "b@chunks.test", "跨块乙改"},
+		} {
+			if k := leadCount(t, e, c.where, c.key); k != 1 {
+				t.Fatalf("%s: %d leads", c.key, k)
+			}
+			if k := leadCount(t, e, c.where+" AND contact_name = ?", c.key, c.name); k != 1 {
+				t.Fatalf("%s was not updated to %s", c.key, c.name)
+			}
+		}
+		rep2 := reportRows(t, rep, up.Import.ID)
+		if note := rep2[fmt.Sprint(importer.ChunkRows+12)]; len(note) != 4 || !strings.Contains(note[2], "跨块甲") || note[3] != "duplicate" {
+			t.Fatalf("chunk 2's note on chunk 1's lead: %q", note)
+		}
+		// Skip: the second file's rows all match the first's leads (by phone), across every chunk.
+		upload(t, rep, "again.csv", file("再")).Want(201).JSON(&up)
+		j = startImport(t, rep, up.Import.ID, map[string]any{"mapping": mapping, "duplicate_policy": "skip"})
+		if j.Status != "done" || j.CreatedRows != 0 || j.SkippedRows != n {
+			t.Fatalf("skip import: %+v", j)
+		}
+		if k := leadCount(t, e, "contact_name LIKE ?", "再%"); k != 0 {
+			t.Fatalf("skip created %d leads", k)
 		}
 	})
 }

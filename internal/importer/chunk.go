@@ -18,6 +18,14 @@ import (
 // chunk was being written: that chunk is rolled back, the earlier ones stay.
 var errCancelled = errors.New("import cancelled")
 
+// errEarlierFailed rolls back a chunk written after one that failed: the
+// import stops at the failed chunk, and that chunk's error is reported.
+var errEarlierFailed = errors.New("an earlier chunk failed")
+
+// errChanged retries a chunk that read a lead it updates before another
+// writer (the chunk before it, or a person editing the lead) changed it.
+var errChanged = errors.New("a matched lead changed meanwhile")
+
 // counts are a chunk's counters.
 type counts struct{ created, updated, skipped, errors int }
 
@@ -33,65 +41,84 @@ type chunkPlan struct {
 	errs    []importError
 }
 
-// flush writes the chunk in one transaction: one lookup of the leads and
-// customers that share a key with its rows, the new leads in bulk, an
+// writeChunk writes a chunk in one transaction: one lookup of the leads
+// and customers that share a key with its rows, the new leads in bulk, an
 // UPDATE per updated lead, one INSERT of the error and duplicate notes, and
-// the counters. The counters are only moved while the import is running:
-// one cancelled meanwhile rolls the chunk back and stops.
-func (r *runner) flush(ctx context.Context) error {
-	if r.processed == 0 {
-		return nil
+// the counters. It commits only after the chunk before it has: the lookup
+// and the bulk insert (which takes no lock another chunk could wait for)
+// overlap the previous chunk's writing, everything else waits for it. The
+// counters are only moved while the import is running: one cancelled
+// meanwhile rolls the chunk back and stops.
+func (r *runner) writeChunk(ctx context.Context, c *chunk) {
+	defer close(c.done)
+	// SQLite has one write connection: a chunk holding it while it waits
+	// for the one before would wait forever, so there chunks take turns.
+	if c.afterPrev || r.s.DB.Dialect != db.Postgres {
+		if c.err = c.waitPrev(); c.err != nil {
+			return
+		}
 	}
-	var c counts
-	err := r.chunkTx(ctx, func(ctx context.Context, tx bun.Tx, conn *sql.Conn) error {
-		m, err := r.lookup(ctx, tx)
+	attempt := 0
+	c.err = r.chunkTx(ctx, func(ctx context.Context, tx bun.Tx, conn *sql.Conn) error {
+		if attempt++; attempt > 1 { // what changed may be the previous chunk's doing
+			if err := c.waitPrev(); err != nil {
+				return err
+			}
+		}
+		m, err := r.lookup(ctx, tx, c)
 		if err != nil {
 			return err
 		}
 		now := time.Now().UTC()
-		p := r.plan(m, now)
-		c = p.counts
-		if err := r.write(ctx, tx, conn, p, now); err != nil {
+		p := r.plan(c, m, now)
+		if len(p.inserts) > 0 {
+			if err := insertLeads(ctx, tx.Tx, conn, p.inserts); err != nil {
+				return err
+			}
+		}
+		if err := c.waitPrev(); err != nil {
 			return err
 		}
-		res, err := tx.NewUpdate().Table("imports").
-			Set("processed_rows = processed_rows + ?", r.processed).Set("created_rows = created_rows + ?", c.created).
-			Set("updated_rows = updated_rows + ?", c.updated).Set("skipped_rows = skipped_rows + ?", c.skipped).
-			Set("error_rows = error_rows + ?", c.errors).Set("updated_at = ?", now).
-			Where("id = ? AND tenant_id = ? AND status = ?", r.job.ID, r.job.TenantID, StatusRunning).Exec(ctx)
-		if err != nil {
+		if err := r.write(ctx, tx, p, now); err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return errCancelled
-		}
-		return nil
+		c.counts = p.counts
+		return r.count(ctx, tx, c.processed, p.counts, now)
 	})
+}
+
+// count adds a chunk's counters to the import, refusing when the import is
+// no longer running (cancelled).
+func (r *runner) count(ctx context.Context, tx bun.Tx, processed int, c counts, now time.Time) error {
+	res, err := tx.NewUpdate().Table("imports").
+		Set("processed_rows = processed_rows + ?", processed).Set("created_rows = created_rows + ?", c.created).
+		Set("updated_rows = updated_rows + ?", c.updated).Set("skipped_rows = skipped_rows + ?", c.skipped).
+		Set("error_rows = error_rows + ?", c.errors).Set("updated_at = ?", now).
+		Where("id = ? AND tenant_id = ? AND status = ?", r.job.ID, r.job.TenantID, StatusRunning).Exec(ctx)
 	if err != nil {
 		return err
 	}
-	r.total.processed += r.processed
-	r.total.created += c.created
-	r.total.updated += c.updated
-	r.total.skipped += c.skipped
-	r.total.errors += c.errors
-	r.processed, r.skipped, r.errorRows = 0, 0, 0
-	r.rows, r.errs = r.rows[:0], nil
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return errCancelled
+	}
 	return nil
 }
 
-// chunkTx runs fn in a transaction, retried like db.InTx. On PostgreSQL
-// the transaction runs on a connection taken for it, handed to fn so the
-// leads can be COPYed through it; on SQLite conn is nil.
+// chunkTx runs fn in a transaction, retried like db.InTx (and when a
+// matched lead changed under it). On PostgreSQL the transaction runs on a
+// connection taken for it, handed to fn so the leads can be COPYed
+// through it; on SQLite conn is nil.
 func (r *runner) chunkTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx, conn *sql.Conn) error) error {
-	if r.s.DB.Dialect != db.Postgres {
-		return r.s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, tx, nil) })
-	}
 	var err error
 	for attempt := 1; attempt <= db.MaxAttempts; attempt++ {
-		if err = r.onConn(ctx, fn); err == nil || !db.Retryable(err) || ctx.Err() != nil {
+		if r.s.DB.Dialect == db.Postgres {
+			err = r.onConn(ctx, fn)
+		} else {
+			err = r.s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, tx, nil) })
+		}
+		if err == nil || !(db.Retryable(err) || errors.Is(err, errChanged)) || ctx.Err() != nil {
 			return err
 		}
 		time.Sleep(time.Duration(attempt*attempt) * 5 * time.Millisecond)
@@ -116,22 +143,24 @@ func (r *runner) onConn(ctx context.Context, fn func(ctx context.Context, tx bun
 	return tx.Commit()
 }
 
-// write applies a plan inside tx.
-func (r *runner) write(ctx context.Context, tx bun.Tx, conn *sql.Conn, p *chunkPlan, now time.Time) error {
-	if len(p.inserts) > 0 {
-		if err := insertLeads(ctx, tx.Tx, conn, p.inserts); err != nil {
-			return err
-		}
-	}
+// write applies a plan's updates and notes inside tx. A lead is updated
+// only at the version the plan merged the row into: any other writer's
+// change in between retries the chunk rather than being overwritten.
+func (r *runner) write(ctx context.Context, tx bun.Tx, p *chunkPlan, now time.Time) error {
 	for _, e := range p.updates {
-		_, err := tx.NewUpdate().Table("leads").
+		res, err := tx.NewUpdate().Table("leads").
 			Set("contact_name = ?, company = ?, title = ?, phone = ?, email = ?, wechat = ?, source = ?, region = ?, industry = ?, notes = ?",
 				e.ContactName, e.Company, e.Title, e.Phone, e.Email, e.WeChat, e.Source, e.Region, e.Industry, e.Notes).
 			Set("phone_key = ?, email_key = ?, company_key = ?", lead.PhoneKey(e.Phone), lead.EmailKey(e.Email), lead.CompanyKey(e.Company)).
 			Set("updated_at = ?", now).Set("version = version + 1").
-			Where("id = ? AND tenant_id = ?", e.ID, r.job.TenantID).Exec(ctx)
+			Where("id = ? AND tenant_id = ? AND version = ?", e.ID, r.job.TenantID, e.Version).Exec(ctx)
 		if err != nil {
 			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return errChanged
 		}
 	}
 	if len(p.errs) > 0 {
@@ -144,14 +173,14 @@ func (r *runner) write(ctx context.Context, tx bun.Tx, conn *sql.Conn, p *chunkP
 
 // plan decides each row of the chunk against the matches: create, update,
 // skip or refuse, with a duplicate note for every row that matched.
-func (r *runner) plan(m *matches, now time.Time) *chunkPlan {
-	p := &chunkPlan{inserts: make([]lead.Lead, 0, len(r.rows)), pending: map[string]int{}, seen: map[string]bool{}}
-	p.skipped, p.errors = r.skipped, r.errorRows
-	p.errs = r.errs
+func (r *runner) plan(c *chunk, m *matches, now time.Time) *chunkPlan {
+	p := &chunkPlan{inserts: make([]lead.Lead, 0, len(c.rows)), pending: map[string]int{}, seen: map[string]bool{}}
+	p.errors = c.errorRows
+	p.errs = append([]importError(nil), c.errs...) // a retried chunk plans again from its rows
 	dept := nilIfEmpty(r.p.DepartmentID)
 	owner := r.p.UserID
-	for i := range r.rows {
-		rw := &r.rows[i]
+	for i := range c.rows {
+		rw := &c.rows[i]
 		if r.decide(p, m, rw) {
 			continue
 		}

@@ -37,6 +37,7 @@ type existing struct {
 	EmailKey     string  `bun:"email_key"`
 	OwnerID      *string `bun:"owner_id"`
 	DepartmentID *string `bun:"department_id"`
+	Version      int64   `bun:"version"`
 	InScope      int     `bun:"in_scope"`
 }
 
@@ -129,10 +130,10 @@ func (rw *row) leadKeys() []string {
 	return keys
 }
 
-// chunkKeys are the distinct non-empty keys of the chunk's rows.
-func (r *runner) chunkKeys() (phones, emails, companies []string) {
-	for i := range r.rows {
-		rw := &r.rows[i]
+// keysByKind are the non-empty keys of the chunk's rows.
+func (c *chunk) keysByKind() (phones, emails, companies []string) {
+	for i := range c.rows {
+		rw := &c.rows[i]
 		if rw.pk != "" {
 			phones = append(phones, rw.pk)
 		}
@@ -149,9 +150,9 @@ func (r *runner) chunkKeys() (phones, emails, companies []string) {
 // lookup finds the tenant's leads and customers sharing a key with the
 // chunk's rows, whoever owns them; in_scope says whether the caller may
 // see (and, for a lead, update) them.
-func (r *runner) lookup(ctx context.Context, tx bun.Tx) (*matches, error) {
+func (r *runner) lookup(ctx context.Context, tx bun.Tx, c *chunk) (*matches, error) {
 	m := &matches{leads: map[string]*existing{}, customers: map[string]*customerHit{}}
-	phones, emails, companies := r.chunkKeys()
+	phones, emails, companies := c.keysByKind()
 	if len(phones)+len(emails)+len(companies) == 0 {
 		return m, nil
 	}
@@ -204,7 +205,7 @@ func (r *runner) keyBranch(sel string, selArgs []any, table, col string, keys []
 
 // leadCols are what a lead match reads (alias k).
 const leadMatchCols = "k.id, k.contact_name, k.company, k.title, k.phone, k.email, k.wechat, k.source, k.region, k.industry, " +
-	"k.notes, k.phone_key, k.email_key, k.owner_id, k.department_id"
+	"k.notes, k.phone_key, k.email_key, k.owner_id, k.department_id, k.version"
 
 // findLeads reads the leads sharing a phone or email key with the chunk,
 // one indexed branch per key (an OR of the two makes SQLite scan the

@@ -234,11 +234,10 @@ type runner struct {
 	job  *ImportJob
 	cols [numFields]int
 	p    *auth.Principal
-	// counters of the current chunk
-	processed, created, updated, skipped, errorRows int
-	errs                                            []importError
-	rows                                            []row
-	total                                           struct{ processed, created, updated, skipped, errors int }
+	cur  *chunk   // the chunk being read
+	busy []*chunk // chunks being written, oldest first (at most two)
+	// total is the sum of the committed chunks' counters.
+	total struct{ processed, created, updated, skipped, errors int }
 }
 
 type row struct {
@@ -291,7 +290,17 @@ func (r *runner) outcome(ctx context.Context, err error) (string, string) {
 	return StatusFailed, "the import stopped on an internal error; the rows counted as processed were imported"
 }
 
+// process reads the file and writes it chunk by chunk; it returns once
+// every chunk it started is committed or rolled back.
 func (r *runner) process(ctx context.Context) error {
+	err := r.read(ctx)
+	if derr := r.drain(); err == nil {
+		err = derr
+	}
+	return err
+}
+
+func (r *runner) read(ctx context.Context) error {
 	f, err := r.s.Blobs.Get(ctx, r.job.TenantID, r.job.BlobKey)
 	if err != nil {
 		return err
@@ -303,7 +312,7 @@ func (r *runner) process(ctx context.Context) error {
 	}
 	defer rows.Close()
 	num, header := 0, false
-	r.rows = make([]row, 0, ChunkRows)
+	r.cur = newChunk()
 	for {
 		rec, err := rows.Next()
 		if errors.Is(err, io.EOF) {
@@ -321,7 +330,7 @@ func (r *runner) process(ctx context.Context) error {
 			continue
 		}
 		r.add(num, rec)
-		if r.processed >= ChunkRows {
+		if r.cur.processed >= ChunkRows {
 			if err := r.flush(ctx); err != nil {
 				return err
 			}
@@ -333,7 +342,8 @@ func (r *runner) process(ctx context.Context) error {
 // add validates one data row: a bad row becomes error entries, a good one
 // joins the chunk.
 func (r *runner) add(num int, rec []string) {
-	r.processed++
+	c := r.cur
+	c.processed++
 	var rw row
 	rw.num = num
 	bad := false
@@ -348,18 +358,18 @@ func (r *runner) add(num int, rec []string) {
 		v, ce := checkCell(&fields[fi], raw)
 		if ce != nil {
 			bad = true
-			r.errs = append(r.errs, importError{ImportID: r.job.ID, TenantID: r.job.TenantID, RowNumber: num, Kind: kindError,
+			c.errs = append(c.errs, importError{ImportID: r.job.ID, TenantID: r.job.TenantID, RowNumber: num, Kind: kindError,
 				Field: ce.field, Value: clip(ce.value, 200), Message: ce.msg})
 			continue
 		}
 		rw.vals[fi] = v
 	}
 	if bad {
-		r.errorRows++
+		c.errorRows++
 		return
 	}
 	rw.keysOf()
-	r.rows = append(r.rows, rw)
+	c.rows = append(c.rows, rw)
 }
 
 func clip(s string, n int) string {
