@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -50,7 +51,13 @@ type chunkPlan struct {
 // counters are only moved while the import is running: one cancelled
 // meanwhile rolls the chunk back and stops.
 func (r *runner) writeChunk(ctx context.Context, c *chunk) {
-	defer close(c.done)
+	defer func() {
+		// A goroutine of its own: a panic would otherwise end the server.
+		if p := recover(); p != nil {
+			c.err = fmt.Errorf("importer: writing a chunk panicked: %v", p)
+		}
+		close(c.done)
+	}()
 	// SQLite has one write connection: a chunk holding it while it waits
 	// for the one before would wait forever, so there chunks take turns.
 	if c.afterPrev || r.s.DB.Dialect != db.Postgres {
