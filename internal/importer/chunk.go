@@ -113,18 +113,18 @@ func (r *runner) count(ctx context.Context, tx bun.Tx, processed int, c counts, 
 	return nil
 }
 
-// chunkTx runs fn in a transaction, retried like db.InTx (and when a
-// matched lead changed under it). On PostgreSQL the transaction runs on a
-// connection taken for it, handed to fn so the leads can be COPYed
-// through it; on SQLite conn is nil.
+// chunkTx runs fn in a transaction, retried like db.InTx and, on
+// PostgreSQL, when a matched lead changed under it. There the transaction
+// runs on a connection taken for it, handed to fn so the leads can be
+// COPYed through it. On SQLite conn is nil, and nothing can change a lead
+// under the transaction: it holds the one write connection throughout.
 func (r *runner) chunkTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx, conn *sql.Conn) error) error {
+	if r.s.DB.Dialect != db.Postgres {
+		return r.s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, tx, nil) })
+	}
 	var err error
 	for attempt := 1; attempt <= db.MaxAttempts; attempt++ {
-		if r.s.DB.Dialect == db.Postgres {
-			err = r.onConn(ctx, fn)
-		} else {
-			err = r.s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, tx, nil) })
-		}
+		err = r.onConn(ctx, fn)
 		if err == nil || !(db.Retryable(err) || errors.Is(err, errChanged)) || ctx.Err() != nil {
 			return err
 		}
