@@ -42,7 +42,8 @@ type createState struct {
 
 func (s *Service) creates() *db.Combiner[*pendingCreate] {
 	s.create.once.Do(func() {
-		s.create.c = &db.Combiner[*pendingCreate]{Max: maxBatch, Write: s.writeCreates}
+		s.create.c = &db.Combiner[*pendingCreate]{Max: maxBatch, Write: s.writeCreates,
+			DB: s.DB, Stmts: []*db.Hot{createBatchPG}, Send: s.sendCreatesPG}
 	})
 	return s.create.c
 }
@@ -221,21 +222,9 @@ func (s *Service) writeCreatesPG(ctx context.Context, batch []*pendingCreate) er
 	if len(batch) == 0 {
 		return nil
 	}
-	lb, eb := jsonBuffers.Get().(*[]byte), jsonBuffers.Get().(*[]byte)
-	defer jsonBuffers.Put(lb)
-	defer jsonBuffers.Put(eb)
-	leads, entries := append((*lb)[:0], '['), append((*eb)[:0], '[')
-	check := make([]bool, len(batch))
-	for i, c := range batch {
-		if i > 0 {
-			leads, entries = append(leads, ','), append(entries, ',')
-		}
-		leads = insertLeads.AppendJSON(leads, c.lead)
-		entries = audit.Entries().AppendJSON(entries, c.entry)
-		check[i] = c.check
-	}
-	*lb, *eb = append(leads, ']'), append(entries, ']')
-	rows, err := s.DB.QueryHot(ctx, createBatchPG, check, *lb, *eb)
+	args, release := createArgsPG(batch)
+	defer release()
+	rows, err := s.DB.QueryHot(ctx, createBatchPG, args...)
 	if err != nil {
 		return err
 	}
@@ -248,10 +237,55 @@ func (s *Service) writeCreatesPG(ctx context.Context, batch []*pendingCreate) er
 		}
 		written[id] = true
 	}
+	markWritten(batch, written)
+	return rows.Err()
+}
+
+// sendCreatesPG is writeCreatesPG through a pipe (see db.Combiner.Send).
+func (s *Service) sendCreatesPG(p *db.Pipe, batch []*pendingCreate) (func() error, error) {
+	fresh := markRepeats(batch)
+	if len(fresh) == 0 {
+		return func() error { return nil }, nil
+	}
+	args, release := createArgsPG(fresh)
+	defer release() // sending copies the arguments
+	if err := p.Send(createBatchPG, args...); err != nil {
+		return nil, err
+	}
+	return func() error {
+		written := map[string]bool{}
+		err := p.Recv(func(values [][]byte) error {
+			written[string(values[0])] = true
+			return nil
+		})
+		markWritten(fresh, written)
+		return err
+	}, nil
+}
+
+// createArgsPG are the arguments of createBatchPG for batch, in buffers
+// kept for the next batch once release is called.
+func createArgsPG(batch []*pendingCreate) (args []any, release func()) {
+	lb, eb := jsonBuffers.Get().(*[]byte), jsonBuffers.Get().(*[]byte)
+	leads, entries := append((*lb)[:0], '['), append((*eb)[:0], '[')
+	check := make([]bool, len(batch))
+	for i, c := range batch {
+		if i > 0 {
+			leads, entries = append(leads, ','), append(entries, ',')
+		}
+		leads = insertLeads.AppendJSON(leads, c.lead)
+		entries = audit.Entries().AppendJSON(entries, c.entry)
+		check[i] = c.check
+	}
+	*lb, *eb = append(leads, ']'), append(entries, ']')
+	return []any{check, *lb, *eb}, func() { jsonBuffers.Put(lb); jsonBuffers.Put(eb) }
+}
+
+// markWritten marks the creates of batch that were not written duplicates.
+func markWritten(batch []*pendingCreate, written map[string]bool) {
 	for _, c := range batch {
 		c.duplicate = !written[c.lead.ID]
 	}
-	return rows.Err()
 }
 
 // jsonBuffers keep the JSON of batches between writes (a batch's JSON is
