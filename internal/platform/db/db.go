@@ -37,6 +37,7 @@ type DB struct {
 	Read    *bun.DB
 	path    string // SQLite file path, for backups
 	stmts   stmts
+	ckpt    *checkpointer // SQLite
 }
 
 // Options configure Open.
@@ -94,7 +95,8 @@ func openSQLite(ctx context.Context, o Options) (*DB, error) {
 	}
 	path := filepath.Join(dir, "rudder.db")
 	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)"
-	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=temp_store(MEMORY)&_txlock=immediate")
+	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=temp_store(MEMORY)&_txlock=immediate"+
+		fmt.Sprintf("&_pragma=wal_autocheckpoint(%d)&_pragma=journal_size_limit(%d)", writerCheckpointPages, walSizeLimit))
 	if err != nil {
 		return nil, err
 	}
@@ -117,6 +119,13 @@ func openSQLite(ctx context.Context, o Options) (*DB, error) {
 		d.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	c, err := sql.Open("sqlite", "file:"+path+"?"+pragmas)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	c.SetMaxOpenConns(1)
+	d.ckpt = startCheckpointer(c)
 	return d, nil
 }
 
@@ -130,6 +139,9 @@ func (d *DB) Ping(ctx context.Context) error {
 
 // Close closes both handles.
 func (d *DB) Close() error {
+	if d.ckpt != nil {
+		d.ckpt.close()
+	}
 	err := d.Write.Close()
 	if d.Read != d.Write {
 		err = errors.Join(err, d.Read.Close())
