@@ -17,12 +17,15 @@ import (
 // checkpointEvery is how often the checkpointer looks for new commits.
 const checkpointEvery = 100 * time.Millisecond
 
-// writerCheckpointPages is the writer's own threshold (pages of the log),
-// far above what the log reaches between the checkpointer's turns: a
-// backstop should the checkpointer fall behind.
-const writerCheckpointPages = 20000
+// writerCheckpointPages is the writer's own threshold (pages of the log,
+// 16 MiB), four times SQLite's default and above what an import writes
+// between the checkpointer's turns: a backstop should the checkpointer
+// fall behind. (Five times higher again bought imports nothing more, and
+// the larger log it allows is left for readers to look through.)
+const writerCheckpointPages = 4000
 
-// walSizeLimit is what the log file is cut back to when it starts over.
+// walSizeLimit is what the log file is cut back to when it starts over
+// (the demo load, say, leaves it long).
 const walSizeLimit = 64 << 20
 
 // checkpointer runs passive checkpoints on conn until stop is closed; it

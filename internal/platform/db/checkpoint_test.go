@@ -11,7 +11,7 @@ import (
 )
 
 // Commits reach the database file without the writer checkpointing (its
-// threshold is far above this write, TestSQLitePragmas): the checkpointer
+// threshold is well above this write, TestSQLitePragmas): the checkpointer
 // copies them from the log in the background, soon after they commit.
 func TestSQLiteCheckpointer(t *testing.T) {
 	d := open(t, db.SQLite)
@@ -25,7 +25,7 @@ func TestSQLiteCheckpointer(t *testing.T) {
 		return fi.Size()
 	}
 	before := size()
-	const rows, width = 2000, 2000 // 4 MB: a thousand pages, a twentieth of the writer's threshold
+	const rows, width = 2000, 2000 // 4 MB: a thousand pages, a quarter of the writer's threshold
 	if _, err := d.Write.ExecContext(ctx, "CREATE TABLE t_big (s TEXT)"); err != nil {
 		t.Fatal(err)
 	}

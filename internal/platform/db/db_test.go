@@ -54,7 +54,7 @@ func TestSQLitePragmas(t *testing.T) {
 	}{
 		{"journal_mode", "wal"}, {"synchronous", "2"}, {"foreign_keys", "1"}, {"busy_timeout", "10000"}, {"query_only", "0"},
 		// The checkpointer checkpoints; the writer only should it fall behind.
-		{"wal_autocheckpoint", "20000"}, {"journal_size_limit", "67108864"},
+		{"wal_autocheckpoint", "4000"}, {"journal_size_limit", "67108864"},
 	} {
 		var got string
 		if err := d.Write.QueryRowContext(ctx, "PRAGMA "+c.pragma).Scan(&got); err != nil {
