@@ -31,12 +31,14 @@ func TestSchemasMatch(t *testing.T) {
 	}
 }
 
-// Full-text search is where the dialects differ by design (migration
-// 00018): SQLite's FTS5 table and its shadow tables, PostgreSQL's trigram
-// index over an expression.
+// Where the dialects differ by design: full-text search (migration
+// 00018), SQLite's FTS5 table and its shadow tables against PostgreSQL's
+// trigram index over an expression; and the descending follow-up index
+// only PostgreSQL needs (migration 00019).
 const (
 	searchTables = "lead_search%"
 	searchIndex  = "leads_search"
+	pgOnlyIndex  = "leads_tenant_last_follow_up_desc"
 )
 
 // describe lists "table.column" and "index name on table(cols) [unique]" lines.
@@ -79,7 +81,7 @@ func describe(t *testing.T, d *db.DB) []string {
 			FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid
 			JOIN pg_namespace n ON n.oid = t.relnamespace
 			WHERE n.nspname = current_schema() AND NOT ix.indisprimary AND t.relname <> 'goose_db_version'
-				AND i.relname <> ?`, searchIndex)
+				AND i.relname NOT IN (?, ?)`, searchIndex, pgOnlyIndex)
 	}
 	slices.Sort(out)
 	for i := range out {
@@ -89,4 +91,31 @@ func describe(t *testing.T, d *db.DB) []string {
 		fmt.Println(d.Dialect, len(out), "schema lines")
 	}
 	return out
+}
+
+// SQLite walks leads_tenant_last_follow_up backwards for "most recently
+// followed up first", NULLs last, with no sort of its own: why it needs no
+// descending index (migration 00019).
+func TestLastFollowUpOrderUsesIndex(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	rows, err := d.Read.QueryContext(context.Background(), `EXPLAIN QUERY PLAN SELECT l.id FROM leads AS l
+		WHERE l.tenant_id = ? AND l.merged_into_id IS NULL
+		ORDER BY l.last_follow_up_at DESC NULLS LAST, l.id DESC LIMIT 50`, "t1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	all := strings.Join(plan, "; ")
+	if !strings.Contains(all, "USING INDEX leads_tenant_last_follow_up ") || strings.Contains(all, "TEMP B-TREE") {
+		t.Fatalf("plan: %s", all)
+	}
 }
