@@ -14,6 +14,7 @@ import (
 type activityListInput struct {
 	SubjectType  string    `query:"subject_type" enum:"lead,customer,contact,opportunity"`
 	SubjectID    string    `query:"subject_id" format:"uuid"`
+	CustomerID   string    `query:"customer_id" format:"uuid" doc:"The customer's whole timeline: activities on the customer, on its contacts and on its opportunities."`
 	Kind         string    `query:"kind" enum:"call,visit,meeting,email,note,task"`
 	Status       string    `query:"status" enum:"planned,done,cancelled"`
 	OwnerID      string    `query:"owner_id" format:"uuid" doc:"Who does the activity."`
@@ -33,7 +34,7 @@ func Register(api huma.API, s *Service) {
 		Description: "An activity is seen by whoever sees its subject (the lead, customer, contact or opportunity it is " +
 			"about, as it was when the activity was written) and by whoever does it."}, read,
 		func(ctx context.Context, in *activityListInput) (*struct{ Body httpx.Page[Activity] }, error) {
-			page, err := s.List(ctx, Filter{SubjectType: in.SubjectType, SubjectID: in.SubjectID, Kind: in.Kind, Status: in.Status,
+			page, err := s.List(ctx, Filter{SubjectType: in.SubjectType, SubjectID: in.SubjectID, CustomerID: in.CustomerID, Kind: in.Kind, Status: in.Status,
 				OwnerID: in.OwnerID, DueFrom: in.DueFrom, DueTo: in.DueTo, OccurredFrom: in.OccurredFrom,
 				OccurredTo: in.OccurredTo, Sort: in.Sort}, in.Limit, in.Cursor)
 			return &struct{ Body httpx.Page[Activity] }{Body: page}, err

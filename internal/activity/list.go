@@ -14,8 +14,11 @@ import (
 // Filter narrows an activity list. Zero values do not filter.
 type Filter struct {
 	SubjectType, SubjectID, Kind, Status, OwnerID string
-	DueFrom, DueTo, OccurredFrom, OccurredTo      time.Time
-	Sort                                          string
+	// CustomerID keeps the activities on the customer, its contacts and
+	// its opportunities: the customer's whole timeline, as one list.
+	CustomerID                               string
+	DueFrom, DueTo, OccurredFrom, OccurredTo time.Time
+	Sort                                     string
 }
 
 // SortNames lists the sorts for documentation and errors.
@@ -113,6 +116,12 @@ func filter(q *bun.SelectQuery, f Filter) *bun.SelectQuery {
 		if c.v != "" {
 			q = q.Where("? = ?", bun.Safe(c.col), c.v)
 		}
+	}
+	if f.CustomerID != "" {
+		q = q.Where(`((a.subject_type = 'customer' AND a.subject_id = ?)
+			OR (a.subject_type = 'contact' AND a.subject_id IN (SELECT ct.id FROM contacts AS ct WHERE ct.tenant_id = a.tenant_id AND ct.customer_id = ?))
+			OR (a.subject_type = 'opportunity' AND a.subject_id IN (SELECT o.id FROM opportunities AS o WHERE o.tenant_id = a.tenant_id AND o.customer_id = ?)))`,
+			f.CustomerID, f.CustomerID, f.CustomerID)
 	}
 	for _, c := range []struct {
 		cond string

@@ -244,6 +244,53 @@ func TestMyDay(t *testing.T) {
 	})
 }
 
+// A customer's timeline is one list (customer_id): its activities and
+// those on its contacts and opportunities, paged in one order, within the
+// caller's data scope; another customer's are not in it.
+func TestCustomerTimeline(t *testing.T) {
+	each(t, func(t *testing.T, e *apitest.Env) {
+		rep, other := e.Demo("east1.rep1@demo.local"), e.Demo("east2.rep1@demo.local")
+		cust := newCustomer(t, rep, map[string]any{"name": "时间线公司"})
+		elsewhere := newCustomer(t, rep, map[string]any{"name": "别家公司"})
+		contact := newContact(t, rep, map[string]any{"customer_id": cust["id"], "name": "王经理"})
+		opp := newOpp(t, rep, map[string]any{"customer_id": cust["id"], "amount": cny(100000)})
+		strangerContact := newContact(t, rep, map[string]any{"customer_id": elsewhere["id"], "name": "李经理"})
+		on := func(typ string, subject map[string]any, title string) string {
+			return newActivity(t, rep, map[string]any{"kind": "note", "subject_type": typ, "subject_id": subject["id"], "title": title})["id"].(string)
+		}
+		want := []string{on("customer", cust, "客户"), on("contact", contact, "联系人"), on("opportunity", opp, "商机")}
+		on("customer", elsewhere, "别家")
+		on("contact", strangerContact, "别家联系人")
+		// Newest first, two to a page: every page follows the one before.
+		var got []string
+		cursor := ""
+		for pages := 0; pages < 5; pages++ {
+			var page struct {
+				Items      []map[string]any
+				NextCursor string `json:"next_cursor"`
+			}
+			rep.Do("GET", "/api/v1/activities?limit=2&customer_id="+cust["id"].(string)+"&cursor="+cursor, nil).Want(200).JSON(&page)
+			for _, a := range page.Items {
+				got = append(got, a["id"].(string))
+			}
+			if cursor = page.NextCursor; cursor == "" {
+				break
+			}
+		}
+		if !slices.Equal(got, []string{want[2], want[1], want[0]}) {
+			t.Fatalf("timeline %v, want %v newest first", got, want)
+		}
+		// Filters combine with it, and another team's rep sees none of it.
+		if got := activityIDs(t, rep, "?customer_id="+cust["id"].(string)+"&subject_type=contact"); !slices.Equal(got, want[1:2]) {
+			t.Fatalf("contact activities of the timeline: %v", got)
+		}
+		if got := activityIDs(t, other, "?customer_id="+cust["id"].(string)); len(got) != 0 {
+			t.Fatalf("out of scope: %v", got)
+		}
+		rep.Do("GET", "/api/v1/activities?customer_id=nope", nil).Want(422)
+	})
+}
+
 func TestActivityDataScope(t *testing.T) {
 	each(t, func(t *testing.T, e *apitest.Env) {
 		rep1, rep2 := e.Demo("east1.rep1@demo.local"), e.Demo("east2.rep1@demo.local")

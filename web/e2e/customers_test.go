@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -368,4 +369,46 @@ func TestLeadTimeline(t *testing.T) {
 	if s := p.text(".ant-drawer-open " + tid("activity-history")); strings.Count(s, "首次电话联系") != 1 {
 		t.Fatalf("the timeline shows %q, want the call once", s)
 	}
+}
+
+// TestCustomerTimelineHasEveryContact: the customer page loads a hundred
+// contacts (its tab says there are more), but its timeline is the
+// customer's whole one (customer_id): a call on a contact beyond those
+// shows, said to be on a contact.
+func TestCustomerTimelineHasEveryContact(t *testing.T) {
+	env := startServer(t)
+	rep := env.Login(rep1Email, demoPassword)
+	var cu apiCustomer
+	rep.Do("POST", "/api/v1/customers", map[string]any{"name": "百联系人集团"}).Want(http.StatusCreated).JSON(&cu)
+	for i := 0; i < 101; i++ {
+		rep.Do("POST", "/api/v1/contacts", map[string]any{"customer_id": cu.ID, "name": "联系人" + strconv.Itoa(i)}).Want(http.StatusCreated)
+	}
+	// The one contact the page does not load (it asks for a hundred, as here).
+	var loaded, all struct{ Items []struct{ ID string } }
+	rep.Do("GET", "/api/v1/customers/"+cu.ID+"/contacts?limit=100", nil).Want(http.StatusOK).JSON(&loaded)
+	rep.Do("GET", "/api/v1/customers/"+cu.ID+"/contacts?limit=200", nil).Want(http.StatusOK).JSON(&all)
+	seen := map[string]bool{}
+	for _, c := range loaded.Items {
+		seen[c.ID] = true
+	}
+	beyond := ""
+	for _, c := range all.Items {
+		if !seen[c.ID] {
+			beyond = c.ID
+		}
+	}
+	if len(all.Items) != 101 || beyond == "" {
+		t.Fatalf("%d contacts, none beyond the first hundred", len(all.Items))
+	}
+	rep.Do("POST", "/api/v1/activities", map[string]any{"kind": "call", "subject_type": "contact", "subject_id": beyond,
+		"title": "第一百零一位联系人的电话"}).Want(http.StatusCreated)
+
+	p := openPage(t, env, 1280, 900)
+	p.goTo("/login")
+	p.login(rep1Email, demoPassword)
+	p.goTo("/customers/" + cu.ID)
+	p.waitText(tid("customer-tab-contacts"), "联系人 (100+)")
+	p.click(tid("customer-tab-timeline"))
+	p.waitText(tid("activity-history"), "第一百零一位联系人的电话", "联系人：…")
+	p.shot("customers-timeline-beyond-loaded")
 }

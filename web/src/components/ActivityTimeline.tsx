@@ -1,8 +1,9 @@
 // The activity timeline (跟进记录) of one or more subjects — a lead; or a customer with its
 // contacts and opportunities — merged into one list: what is planned (tasks, visit plans,
 // soonest first, with complete / cancel), then what happened, newest first, with "load more".
-// The API lists one subject at a time, so each subject is a keyset-paged source and the
-// sources are merged in the API's own order (see activities.ts).
+// Each source is one keyset-paged API list: a subject's activities, or a customer's whole
+// timeline (customer_id: the customer, its contacts and its opportunities); the sources are
+// merged in the API's own order (see activities.ts).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { App, Button, Card, Empty, Input, Modal, Popconfirm, Radio, Space, Spin, Tag, Timeline, Typography } from 'antd';
 import {
@@ -54,13 +55,13 @@ interface Feed {
  * One merged, paged list of the subjects' activities. `query` and `compare` must describe the
  * same order (the API's sort and its comparator). A change of subjects or `generation` starts over.
  */
-function useMergedFeed(subjects: Subject[], query: Record<string, string>, compare: (a: Activity, b: Activity) => number, generation: number, onError: (e: unknown) => void): Feed {
+function useMergedFeed(sourceKeys: string[], query: Record<string, string>, compare: (a: Activity, b: Activity) => number, generation: number, onError: (e: unknown) => void): Feed {
   const [items, setItems] = useState<Activity[]>([]);
   const [loading, setLoading] = useState(false);
   const [hasMore, setHasMore] = useState(false);
   const sources = useRef<FeedSource<Activity>[]>([]);
   const seq = useRef(0);
-  const key = JSON.stringify([subjects.map(subjectKey), query]);
+  const key = JSON.stringify([sourceKeys, query]);
   const onErrorRef = useRef(onError);
   onErrorRef.current = onError;
 
@@ -78,7 +79,9 @@ function useMergedFeed(subjects: Subject[], query: Record<string, string>, compa
           const pages = await Promise.all(
             need.map((s) => {
               const i = s.key.indexOf(':');
-              return api.get<Page<Activity>>('/activities', { ...q, subject_type: s.key.slice(0, i), subject_id: s.key.slice(i + 1), limit: PAGE, cursor: s.cursor });
+              const [kind, id] = [s.key.slice(0, i), s.key.slice(i + 1)];
+              const of = kind === CUSTOMER_SOURCE ? { customer_id: id } : { subject_type: kind, subject_id: id };
+              return api.get<Page<Activity>>('/activities', { ...q, ...of, limit: PAGE, cursor: s.cursor });
             }),
           );
           if (my !== seq.current) return;
@@ -120,9 +123,14 @@ const KIND_ICON: Record<string, React.ReactNode> = {
   task: <CheckSquareOutlined />,
 };
 
+/** The key prefix of a source that is a customer's whole timeline (customer_id). */
+const CUSTOMER_SOURCE = 'customer_id';
+
 interface Props {
-  /** The subjects whose activities are shown; the first is the page's own record. */
+  /** The subjects activities can be logged on; the first is the page's own record. Their activities are shown, unless customerId is set. */
   subjects: Subject[];
+  /** Show this customer's whole timeline (its contacts and opportunities included, however many) as one list. */
+  customerId?: string;
   /** After a follow-up was logged, completed or cancelled (the subject's last activity may have moved). */
   onChanged?: () => void;
 }
@@ -130,15 +138,16 @@ interface Props {
 const PLANNED_QUERY = { status: 'planned', sort: 'due_at' };
 const HISTORY_QUERY = { sort: '-occurred_at' };
 
-export function ActivityTimeline({ subjects, onChanged }: Props) {
+export function ActivityTimeline({ subjects, customerId, onChanged }: Props) {
   const { t } = useI18n();
   const { can } = useAuth();
   const onError = useApiError();
   const canWrite = can('activity.write');
   const [generation, setGeneration] = useState(0);
   const [logging, setLogging] = useState(false);
-  const planned = useMergedFeed(subjects, PLANNED_QUERY, compareDue, generation, onError);
-  const history = useMergedFeed(subjects, HISTORY_QUERY, compareHistory, generation, onError);
+  const sourceKeys = useMemo(() => (customerId ? [`${CUSTOMER_SOURCE}:${customerId}`] : subjects.map(subjectKey)), [customerId, subjects]);
+  const planned = useMergedFeed(sourceKeys, PLANNED_QUERY, compareDue, generation, onError);
+  const history = useMergedFeed(sourceKeys, HISTORY_QUERY, compareHistory, generation, onError);
   const labels = useMemo(() => new Map(subjects.slice(1).map((s) => [subjectKey(s), s.label ?? ''])), [subjects]);
   // Planned activities are listed above; the history has what happened or was called off.
   const past = history.items.filter((a) => a.status !== 'planned');
@@ -148,7 +157,16 @@ export function ActivityTimeline({ subjects, onChanged }: Props) {
     onChanged?.();
   };
 
-  const item = (a: Activity) => <ActivityItem key={a.id} a={a} on={labels.get(subjectKey({ type: a.subject_type, id: a.subject_id }))} canWrite={canWrite} onChanged={changed} />;
+  // Beyond the contacts and opportunities the page loaded, the timeline still says what an activity is on.
+  const own = subjects.length > 0 ? subjectKey(subjects[0]) : '';
+  const onLabel = (a: Activity) => {
+    const k = subjectKey({ type: a.subject_type, id: a.subject_id });
+    if (k === own) return undefined;
+    const known = labels.get(k);
+    if (known !== undefined) return known;
+    return a.subject_type === 'contact' ? t('activity.on.contact', { name: '…' }) : a.subject_type === 'opportunity' ? t('activity.on.opportunity', { name: '…' }) : undefined;
+  };
+  const item = (a: Activity) => <ActivityItem key={a.id} a={a} on={onLabel(a)} canWrite={canWrite} onChanged={changed} />;
 
   return (
     <div data-testid="activity-timeline">

@@ -31,7 +31,7 @@ import type { Opportunity, Page } from '../types';
 const TABS = ['profile', 'contacts', 'timeline', 'opportunities', 'attachments', 'history'] as const;
 type TabKey = (typeof TABS)[number];
 
-/** How many contacts and opportunities the page loads (and the timeline merges). */
+/** How many contacts and opportunities the page loads (the timeline has them all, from the API). */
 const RELATED_LIMIT = 100;
 
 export default function CustomerPage() {
@@ -42,6 +42,8 @@ export default function CustomerPage() {
   const [missing, setMissing] = useState(false);
   const [contacts, setContacts] = useState<Contact[] | null>(null);
   const [opps, setOpps] = useState<Opportunity[] | null>(null);
+  // Whether the customer has more contacts / opportunities than the page loaded.
+  const [more, setMore] = useState({ contacts: false, opps: false });
   const [params, setParams] = useSearchParams();
   // Follow-ups logged on an opportunity (its drawer) restart the customer's timeline.
   const [timelineGen, setTimelineGen] = useState(0);
@@ -61,6 +63,7 @@ export default function CustomerPage() {
     try {
       const page = await api.get<Page<Contact>>(`/customers/${id}/contacts`, { limit: RELATED_LIMIT });
       setContacts(page.items ?? []);
+      setMore((m) => ({ ...m, contacts: !!page.next_cursor }));
     } catch (e) {
       setContacts([]);
       if (!(e instanceof ApiError && e.status === 404)) onError(e);
@@ -71,6 +74,7 @@ export default function CustomerPage() {
     try {
       const page = await api.get<Page<Opportunity>>('/opportunities', { customer_id: id, limit: RELATED_LIMIT });
       setOpps(page.items ?? []);
+      setMore((m) => ({ ...m, opps: !!page.next_cursor }));
     } catch (e) {
       // Someone without deal.read still sees the rest of the customer.
       setOpps([]);
@@ -87,7 +91,8 @@ export default function CustomerPage() {
     void loadOpps();
   }, [loadCustomer, loadContacts, loadOpps]);
 
-  // The timeline's subjects: the customer, then its contacts and opportunities.
+  // What a follow-up can be logged on (and the labels of the timeline's activities): the
+  // customer, then its contacts and opportunities.
   const subjects = useMemo<Subject[] | null>(() => {
     if (!customer || !contacts || !opps) return null;
     return [
@@ -125,17 +130,17 @@ export default function CustomerPage() {
           { key: 'profile', label: <span data-testid="customer-tab-profile">{t('customer.tab.profile')}</span>, children: <ProfileTab customer={customer} onSaved={setCustomer} onStale={loadCustomer} /> },
           {
             key: 'contacts',
-            label: <span data-testid="customer-tab-contacts">{t('customer.tab.contacts')}{contacts?.length ? ` (${contacts.length})` : ''}</span>,
+            label: <span data-testid="customer-tab-contacts">{t('customer.tab.contacts')}{contacts?.length ? ` (${contacts.length}${more.contacts ? '+' : ''})` : ''}</span>,
             children: <ContactsTab customerId={customer.id} contacts={contacts} reload={loadContacts} />,
           },
           {
             key: 'timeline',
             label: <span data-testid="customer-tab-timeline">{t('customer.tab.timeline')}</span>,
-            children: subjects ? <ActivityTimeline key={timelineGen} subjects={subjects} onChanged={loadCustomer} /> : <Spin />,
+            children: subjects ? <ActivityTimeline key={timelineGen} subjects={subjects} customerId={customer?.id} onChanged={loadCustomer} /> : <Spin />,
           },
           {
             key: 'opportunities',
-            label: <span data-testid="customer-tab-opportunities">{t('customer.tab.opportunities')}{opps?.length ? ` (${opps.length})` : ''}</span>,
+            label: <span data-testid="customer-tab-opportunities">{t('customer.tab.opportunities')}{opps?.length ? ` (${opps.length}${more.opps ? '+' : ''})` : ''}</span>,
             children: (
               <OpportunitiesTab
                 opps={opps}
