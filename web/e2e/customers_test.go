@@ -372,9 +372,9 @@ func TestLeadTimeline(t *testing.T) {
 }
 
 // TestCustomerTimelineHasEveryContact: the customer page loads a hundred
-// contacts (its tab says there are more), but its timeline is the
-// customer's whole one (customer_id): a call on a contact beyond those
-// shows, said to be on a contact.
+// contacts (its tab says there are more, and loads them on request), but
+// its timeline is the customer's whole one (customer_id): a call on a
+// contact beyond those shows, said to be on a contact, named once loaded.
 func TestCustomerTimelineHasEveryContact(t *testing.T) {
 	env := startServer(t)
 	rep := env.Login(rep1Email, demoPassword)
@@ -411,4 +411,13 @@ func TestCustomerTimelineHasEveryContact(t *testing.T) {
 	p.click(tid("customer-tab-timeline"))
 	p.waitText(tid("activity-history"), "第一百零一位联系人的电话", "联系人：…")
 	p.shot("customers-timeline-beyond-loaded")
+	// The contacts tab loads the rest on request; the timeline then names the contact.
+	p.click(tid("customer-tab-contacts"))
+	p.click(tid("load-more"))
+	p.waitText(tid("customer-tab-contacts"), "联系人 (101)")
+	p.waitVisible(tid("row-" + beyond))
+	p.waitGone(tid("load-more"))
+	p.waitJS("back at the top", `(() => { window.scrollTo(0, 0); return window.scrollY === 0; })()`)
+	p.click(tid("customer-tab-timeline"))
+	p.waitText(tid("activity-history"), "第一百零一位联系人的电话", "联系人：联系人")
 }

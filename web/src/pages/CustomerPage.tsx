@@ -15,6 +15,7 @@ import { formatDateTime } from '../format';
 import { DEFAULT_CURRENCY, formatMoney, formatMoneyList, sumByCurrency } from '../money';
 import { PageHeader } from '../components/PageHeader';
 import { HistoryList } from '../components/HistoryList';
+import { LoadMore } from '../components/LoadMore';
 import { Attachments } from '../components/Attachments';
 import { ActivityTimeline } from '../components/ActivityTimeline';
 import { CustomerFields } from '../components/CustomerFields';
@@ -31,7 +32,7 @@ import type { Opportunity, Page } from '../types';
 const TABS = ['profile', 'contacts', 'timeline', 'opportunities', 'attachments', 'history'] as const;
 type TabKey = (typeof TABS)[number];
 
-/** How many contacts and opportunities the page loads (the timeline has them all, from the API). */
+/** How many contacts and opportunities the page loads at a time (the timeline has them all, from the API). */
 const RELATED_LIMIT = 100;
 
 export default function CustomerPage() {
@@ -42,8 +43,8 @@ export default function CustomerPage() {
   const [missing, setMissing] = useState(false);
   const [contacts, setContacts] = useState<Contact[] | null>(null);
   const [opps, setOpps] = useState<Opportunity[] | null>(null);
-  // Whether the customer has more contacts / opportunities than the page loaded.
-  const [more, setMore] = useState({ contacts: false, opps: false });
+  // Where the next page of contacts / opportunities starts (null: all loaded).
+  const [next, setNext] = useState<{ contacts: string | null; opps: string | null }>({ contacts: null, opps: null });
   const [params, setParams] = useSearchParams();
   // Follow-ups logged on an opportunity (its drawer) restart the customer's timeline.
   const [timelineGen, setTimelineGen] = useState(0);
@@ -59,22 +60,23 @@ export default function CustomerPage() {
     }
   }, [id, onError]);
 
-  const loadContacts = useCallback(async () => {
+  // Without `after` the first page (again); with it, the next page appended.
+  const loadContacts = useCallback(async (after?: string) => {
     try {
-      const page = await api.get<Page<Contact>>(`/customers/${id}/contacts`, { limit: RELATED_LIMIT });
-      setContacts(page.items ?? []);
-      setMore((m) => ({ ...m, contacts: !!page.next_cursor }));
+      const page = await api.get<Page<Contact>>(`/customers/${id}/contacts`, { limit: RELATED_LIMIT, cursor: after });
+      setContacts((prev) => (after ? [...(prev ?? []), ...(page.items ?? [])] : (page.items ?? [])));
+      setNext((n) => ({ ...n, contacts: page.next_cursor || null }));
     } catch (e) {
       setContacts([]);
       if (!(e instanceof ApiError && e.status === 404)) onError(e);
     }
   }, [id, onError]);
 
-  const loadOpps = useCallback(async () => {
+  const loadOpps = useCallback(async (after?: string) => {
     try {
-      const page = await api.get<Page<Opportunity>>('/opportunities', { customer_id: id, limit: RELATED_LIMIT });
-      setOpps(page.items ?? []);
-      setMore((m) => ({ ...m, opps: !!page.next_cursor }));
+      const page = await api.get<Page<Opportunity>>('/opportunities', { customer_id: id, limit: RELATED_LIMIT, cursor: after });
+      setOpps((prev) => (after ? [...(prev ?? []), ...(page.items ?? [])] : (page.items ?? [])));
+      setNext((n) => ({ ...n, opps: page.next_cursor || null }));
     } catch (e) {
       // Someone without deal.read still sees the rest of the customer.
       setOpps([]);
@@ -130,8 +132,8 @@ export default function CustomerPage() {
           { key: 'profile', label: <span data-testid="customer-tab-profile">{t('customer.tab.profile')}</span>, children: <ProfileTab customer={customer} onSaved={setCustomer} onStale={loadCustomer} /> },
           {
             key: 'contacts',
-            label: <span data-testid="customer-tab-contacts">{t('customer.tab.contacts')}{contacts?.length ? ` (${contacts.length}${more.contacts ? '+' : ''})` : ''}</span>,
-            children: <ContactsTab customerId={customer.id} contacts={contacts} reload={loadContacts} />,
+            label: <span data-testid="customer-tab-contacts">{t('customer.tab.contacts')}{contacts?.length ? ` (${contacts.length}${next.contacts ? '+' : ''})` : ''}</span>,
+            children: <ContactsTab customerId={customer.id} contacts={contacts} reload={() => loadContacts()} loadMore={next.contacts ? () => loadContacts(next.contacts ?? undefined) : null} />,
           },
           {
             key: 'timeline',
@@ -140,10 +142,11 @@ export default function CustomerPage() {
           },
           {
             key: 'opportunities',
-            label: <span data-testid="customer-tab-opportunities">{t('customer.tab.opportunities')}{opps?.length ? ` (${opps.length}${more.opps ? '+' : ''})` : ''}</span>,
+            label: <span data-testid="customer-tab-opportunities">{t('customer.tab.opportunities')}{opps?.length ? ` (${opps.length}${next.opps ? '+' : ''})` : ''}</span>,
             children: (
               <OpportunitiesTab
                 opps={opps}
+                loadMore={next.opps ? () => loadOpps(next.opps ?? undefined) : null}
                 onChanged={() => {
                   setTimelineGen((g) => g + 1);
                   void loadCustomer();
@@ -304,7 +307,22 @@ function ProfileTab({ customer, onSaved, onStale }: { customer: CustomerRecord; 
   );
 }
 
-function ContactsTab({ customerId, contacts, reload }: { customerId: string; contacts: Contact[] | null; reload: () => Promise<void> }) {
+/** "Load more" under a tab's table while the customer has more rows than were loaded. */
+function MoreRows({ loadMore, count }: { loadMore: (() => Promise<void>) | null; count: number }) {
+  const [loading, setLoading] = useState(false);
+  if (!loadMore) return null;
+  const click = async () => {
+    setLoading(true);
+    try {
+      await loadMore();
+    } finally {
+      setLoading(false);
+    }
+  };
+  return <LoadMore hasMore loading={loading} onClick={() => void click()} count={count} />;
+}
+
+function ContactsTab({ customerId, contacts, reload, loadMore }: { customerId: string; contacts: Contact[] | null; reload: () => Promise<void>; loadMore: (() => Promise<void>) | null }) {
   const { t } = useI18n();
   const { can } = useAuth();
   const { message } = App.useApp();
@@ -415,6 +433,7 @@ function ContactsTab({ customerId, contacts, reload }: { customerId: string; con
         onRow={(c) => rowProps(c.id)}
         locale={{ emptyText: t('contact.empty') }}
       />
+      <MoreRows loadMore={loadMore} count={contacts?.length ?? 0} />
       <ContactDrawer
         open={open}
         customerId={customerId}
@@ -434,7 +453,7 @@ function ContactsTab({ customerId, contacts, reload }: { customerId: string; con
 }
 
 /** The opportunities of the customer; a row opens the opportunity's detail drawer. */
-function OpportunitiesTab({ opps, onChanged }: { opps: Opportunity[] | null; onChanged: () => void }) {
+function OpportunitiesTab({ opps, onChanged, loadMore }: { opps: Opportunity[] | null; onChanged: () => void; loadMore: (() => Promise<void>) | null }) {
   const { t } = useI18n();
   const mobile = useIsMobile();
   const [current, setCurrent] = useState<Opportunity | null>(null);
@@ -496,6 +515,7 @@ function OpportunitiesTab({ opps, onChanged }: { opps: Opportunity[] | null; onC
         onRow={(o) => ({ ...rowProps(o.id), onClick: () => setCurrent(o), style: { cursor: 'pointer' } })}
         locale={{ emptyText: t('customer.oppEmpty') }}
       />
+      <MoreRows loadMore={loadMore} count={opps?.length ?? 0} />
       <OpportunityDetail id={current?.id ?? null} initialTab="timeline" onClose={() => setCurrent(null)} onChanged={onChanged} />
     </div>
   );
