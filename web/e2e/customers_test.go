@@ -372,9 +372,10 @@ func TestLeadTimeline(t *testing.T) {
 }
 
 // TestCustomerTimelineHasEveryContact: the customer page loads a hundred
-// contacts (its tab says there are more, and loads them on request), but
-// its timeline is the customer's whole one (customer_id): a call on a
-// contact beyond those shows, said to be on a contact, named once loaded.
+// contacts and opportunities (their tabs say there are more, and load the
+// rest on request), but its timeline is the customer's whole one
+// (customer_id): a call on a contact beyond those shows, said to be on a
+// contact, and named once the contact is loaded.
 func TestCustomerTimelineHasEveryContact(t *testing.T) {
 	env := startServer(t)
 	rep := env.Login(rep1Email, demoPassword)
@@ -382,6 +383,8 @@ func TestCustomerTimelineHasEveryContact(t *testing.T) {
 	rep.Do("POST", "/api/v1/customers", map[string]any{"name": "百联系人集团"}).Want(http.StatusCreated).JSON(&cu)
 	for i := 0; i < 101; i++ {
 		rep.Do("POST", "/api/v1/contacts", map[string]any{"customer_id": cu.ID, "name": "联系人" + strconv.Itoa(i)}).Want(http.StatusCreated)
+		rep.Do("POST", "/api/v1/opportunities", map[string]any{"customer_id": cu.ID, "name": "商机" + strconv.Itoa(i),
+			"amount": map[string]any{"amount": 100000, "currency": "CNY"}, "expected_close": "2030-06-30"}).Want(http.StatusCreated)
 	}
 	// The one contact the page does not load (it asks for a hundred, as here).
 	var loaded, all struct{ Items []struct{ ID string } }
@@ -420,4 +423,10 @@ func TestCustomerTimelineHasEveryContact(t *testing.T) {
 	p.waitJS("back at the top", `(() => { window.scrollTo(0, 0); return window.scrollY === 0; })()`)
 	p.click(tid("customer-tab-timeline"))
 	p.waitText(tid("activity-history"), "第一百零一位联系人的电话", "联系人：联系人")
+	// So does the opportunities tab.
+	p.waitText(tid("customer-tab-opportunities"), "商机 (100+)")
+	p.click(tid("customer-tab-opportunities"))
+	p.click(tid("load-more"))
+	p.waitText(tid("customer-tab-opportunities"), "商机 (101)")
+	p.waitGone(tid("load-more"))
 }
