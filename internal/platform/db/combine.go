@@ -95,7 +95,9 @@ func (c *Combiner[T]) next(idle bool) []combined[T] {
 	defer c.mu.Unlock()
 	n := min(len(c.pending), max(c.Max, 1))
 	if n == 0 {
-		c.running = c.running && !idle
+		if idle {
+			c.running = false
+		}
 		return nil
 	}
 	batch := c.pending[:n:n]

@@ -143,11 +143,7 @@ func (p *Pipe) recvSync() error {
 func (p *Pipe) recvResult(row func(values [][]byte) error) error {
 	res, err := p.pl.GetResults()
 	if err != nil {
-		var pg *pgconn.PgError
-		if !errors.As(err, &pg) {
-			p.err = err
-		}
-		return err
+		return p.failed(err)
 	}
 	rr, ok := res.(*pgconn.ResultReader)
 	if !ok {
@@ -161,13 +157,19 @@ func (p *Pipe) recvResult(row func(values [][]byte) error) error {
 		}
 	}
 	if _, err := rr.Close(); err != nil {
-		var pg *pgconn.PgError
-		if !errors.As(err, &pg) {
-			p.err = err
-		}
-		return err
+		return p.failed(err)
 	}
 	return rowErr
+}
+
+// failed returns the error a statement's answer ended with, noting first
+// whether it broke the connection (anything but the server's refusal).
+func (p *Pipe) failed(err error) error {
+	var pg *pgconn.PgError
+	if !errors.As(err, &pg) {
+		p.err = err
+	}
+	return err
 }
 
 // Err is the error that broke the pipe's connection, or nil.
