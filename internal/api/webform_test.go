@@ -101,17 +101,29 @@ func TestWebFormCaptureAndRouting(t *testing.T) {
 			t.Fatalf("duplicate submission: %v", subs)
 		}
 
-		// The honeypot: answered as a success, nothing kept but the count.
+		// The honeypot: refused with 422 naming the field, nothing kept but
+		// the count; the page form comes back with the visitor's entries,
+		// the hidden field emptied, and says why it was not sent.
 		before := auditCount(t, e)
-		r = anon.Do("POST", path, map[string]any{"name": "bot", "phone": "13900009999", "website": "http://spam.example"}).Want(201).Map()
-		if r["status"] != "received" {
-			t.Fatalf("honeypot answer: %v", r)
+		p := anon.Do("POST", path, map[string]any{"name": "bot", "phone": "13900009999", "website": "http://spam.example"}).Want(422).Problem()
+		if len(p.Errors) != 1 || p.Errors[0].Location != "body.website" {
+			t.Fatalf("honeypot answer: %+v", p)
+		}
+		spamPage := string(anon.Do("POST", path, "name=%E7%8E%8B%E5%B0%8F%E4%BA%8C&phone=13900009998&website=http%3A%2F%2Fspam.example",
+			"Content-Type", formURLEncoded).Want(422).Body)
+		for _, want := range []string{"提交被识别为自动程序", `value="王小二"`, `value="13900009998"`} {
+			if !strings.Contains(spamPage, want) {
+				t.Fatalf("honeypot page lacks %q: %s", want, spamPage)
+			}
+		}
+		if strings.Contains(spamPage, "spam.example") {
+			t.Fatalf("honeypot page keeps the hidden field's value: %s", spamPage)
 		}
 		if n := len(wfSubmissions(t, admin, form["id"].(string))); n != 2 || auditCount(t, e) != before {
 			t.Fatalf("honeypot wrote: %d submissions, audit %d → %d", n, before, auditCount(t, e))
 		}
 		got := admin.Do("GET", "/api/v1/web-forms/"+form["id"].(string), nil).Want(200).Map()
-		if got["spam_blocked"] != 1.0 || got["submissions"] != 2.0 {
+		if got["spam_blocked"] != 2.0 || got["submissions"] != 2.0 {
 			t.Fatalf("counts: %v", got)
 		}
 	})

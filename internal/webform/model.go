@@ -33,7 +33,7 @@ type WebForm struct {
 	Token            string    `bun:"token" json:"token" audit:"-" doc:"The public secret in the form's link /f/{token}."`
 	Path             string    `bun:"-" json:"path" audit:"-" doc:"The form's public page, /f/{token}."`
 	Submissions      int64     `bun:"submissions" json:"submissions" audit:"-"`
-	SpamBlocked      int64     `bun:"spam_blocked" json:"spam_blocked" audit:"-" doc:"Submissions that filled the hidden honeypot field: answered as a success, stored nowhere."`
+	SpamBlocked      int64     `bun:"spam_blocked" json:"spam_blocked" audit:"-" doc:"Submissions that filled the hidden honeypot field: refused with 422, stored nowhere."`
 	CreatedBy        string    `bun:"created_by" json:"created_by"`
 	CreatedAt        time.Time `bun:"created_at" json:"created_at"`
 	UpdatedAt        time.Time `bun:"updated_at" json:"updated_at"`

@@ -12,7 +12,7 @@ var texts = map[string]map[string]string{
 		"err_bad_chars": "包含不允许的字符", "err_contact_required": "请填写手机或邮箱",
 		"fail_404": "表单不存在或已停用。", "fail_429": "提交过于频繁，请稍后再试。", "fail_413": "提交的内容过长。",
 		"fail_415": "不支持的提交方式。", "fail_503": "表单暂时无法提交，请稍后再试。", "fail_other": "提交未成功，请检查后重试。",
-		"error_title": "无法提交",
+		"error_title": "无法提交", "spam": "提交被识别为自动程序，未被接收。如果您不是自动程序，请再次点击提交。",
 	},
 	"en": {
 		"title": "Contact us", "intro": "Leave your details and we will get back to you soon.", "name": "Name",
@@ -25,6 +25,7 @@ var texts = map[string]map[string]string{
 		"fail_413": "The submission is too long.", "fail_415": "This kind of submission is not supported.",
 		"fail_503":   "The form cannot take submissions right now; please try again later.",
 		"fail_other": "The form was not sent; please check it and try again.", "error_title": "Not sent",
+		"spam": "This submission looked automated and was not accepted. If you are a person, please send it again.",
 	},
 }
 
@@ -54,6 +55,7 @@ button{margin-top:20px;padding:10px 20px;border:0;border-radius:4px;background:#
 <h1>{{index .T "thanks_title"}}</h1><p>{{index .T "thanks"}}</p>
 {{- else}}
 <h1>{{.Form}}</h1><p>{{index .T "intro"}}</p>
+{{- with .Notice}}<p class="err" role="alert">{{.}}</p>{{end}}
 <form method="post" action="{{.Action}}" accept-charset="utf-8" novalidate>
 <label for="name">{{index .T "name"}}{{index .T "required_mark"}}</label>
 <input id="name" name="name" maxlength="60" required value="{{.In.Name}}"{{if index .Errors "name"}} class="invalid"{{end}}>

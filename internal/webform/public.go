@@ -81,12 +81,14 @@ func (s *Service) submit(w http.ResponseWriter, r *http.Request, f *WebForm, lan
 		return
 	}
 	if in.Website != "" {
-		// A bot filled the honeypot: answer exactly as a success so it
-		// learns nothing, keep nothing but the count.
+		// The hidden honeypot is filled: a bot, or now and then a browser's
+		// autofill. Refuse it plainly (a person so caught must learn that
+		// nothing was sent, not read a false "thank you") and keep nothing
+		// but the count.
 		if err := s.CountSpam(ctx, f); err != nil {
 			slog.WarnContext(ctx, "web form spam count", "err", err)
 		}
-		s.thanks(w, r, lang, isJSON, f)
+		s.spam(w, r, f, lang, isJSON, in)
 		return
 	}
 	if errs := Validate(&in); len(errs) > 0 {
@@ -178,6 +180,20 @@ func (s *Service) invalid(w http.ResponseWriter, r *http.Request, f *WebForm, la
 	render(w, http.StatusUnprocessableEntity, d)
 }
 
+// spam refuses a submission whose honeypot is filled: 422 naming the
+// field, or the form again with the visitor's entries (the hidden field
+// emptied) and a line saying why it was not sent.
+func (s *Service) spam(w http.ResponseWriter, r *http.Request, f *WebForm, lang string, isJSON bool, in Submission) {
+	if isJSON {
+		problem(w, http.StatusUnprocessableEntity, "the submission looks automated and was not accepted",
+			[]map[string]string{{"location": "body.website", "message": "must be empty: the field is hidden from people and filled only by automated submissions"}})
+		return
+	}
+	in.Website = ""
+	render(w, http.StatusUnprocessableEntity, pageData{Lang: lang, T: texts[lang], Form: f.Name, Action: r.URL.Path + langQuery(r),
+		In: in, Notice: texts[lang]["spam"]})
+}
+
 // fail answers a refusal as problem+json or as a page.
 func (s *Service) fail(w http.ResponseWriter, isJSON bool, lang string, status int, detail string) {
 	if isJSON {
@@ -245,6 +261,7 @@ func langQuery(r *http.Request) string {
 
 type pageData struct {
 	Lang, Form, Action, Failure string
+	Notice                      string // a refusal of the whole form, shown above it
 	T                           map[string]string
 	In                          Submission
 	Errors                      map[string]string
