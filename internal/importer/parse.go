@@ -171,6 +171,12 @@ type xlsxRows struct {
 	rows *excelize.Rows
 }
 
+// xlsxUnzipLimit bounds what a workbook may unpack to (excelize allows
+// 16 GB, and reads every part but the sheets and shared strings into
+// memory): a 50 MiB upload of a million rows unpacks to a few hundred MiB,
+// a zip bomb to far more. A variable so a test can lower it.
+var xlsxUnzipLimit int64 = 1 << 30
+
 func openXLSX(r io.Reader) (_ Rows, err error) {
 	defer func() {
 		// excelize has been seen to panic on crafted archives: a bad file, not a crash.
@@ -178,8 +184,10 @@ func openXLSX(r io.Reader) (_ Rows, err error) {
 			err = badFile("the XLSX workbook is damaged and cannot be read")
 		}
 	}()
-	f, err := excelize.OpenReader(r)
-	if err != nil {
+	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: xlsxUnzipLimit})
+	if err != nil && strings.Contains(err.Error(), "unzip size exceeds") {
+		return nil, badFile("the XLSX workbook unpacks to more than %d MiB: it is too large or a compressed bomb", xlsxUnzipLimit>>20)
+	} else if err != nil {
 		return nil, badFile("the file looks like an XLSX workbook but cannot be opened: %s", shortErr(err))
 	}
 	sheets := f.GetSheetList()
