@@ -3,9 +3,13 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"testing"
+	"time"
 
 	"github.com/rudder-crm/rudder/internal/apitest"
+	"github.com/rudder-crm/rudder/internal/jobs"
 	"github.com/rudder-crm/rudder/internal/platform/db"
 )
 
@@ -181,6 +185,55 @@ func TestOffboardIsAtomic(t *testing.T) {
 		}
 		if u := admin.Do("GET", "/api/v1/users/"+from, nil).Want(200).Map(); u["status"] != "active" {
 			t.Fatalf("user: %v", u)
+		}
+	})
+}
+
+// TestOffboardRestartsCustomerPoolClock: a customer handed over at
+// offboarding is the successor's for a full pool period (its assigned_at
+// restarts, an assign event names the reason), while a customer as idle
+// that stayed with its owner is returned by the same run.
+func TestOffboardRestartsCustomerPoolClock(t *testing.T) {
+	each(t, func(t *testing.T, e *apitest.Env) {
+		admin := e.Demo("admin@demo.local")
+		users, deps := plUsers(t, admin), plDepts(t, admin)
+		from, to, stays := users["east1.rep1@demo.local"], users["east1.rep2@demo.local"], users["east1.rep3@demo.local"]
+		cpOn(t, admin)
+		pid := admin.Do("POST", "/api/v1/pools", map[string]any{"name": "交接回收", "kind": "customer", "department_id": deps["上海一组"],
+			"return_after_days_no_follow_up": 7}).Want(201).Map()["id"].(string)
+		ctx := context.Background()
+		idle := func(owner, name string) string {
+			id := newCustomer(t, admin, map[string]any{"name": name, "owner_id": owner})["id"].(string)
+			admin.Do("POST", "/api/v1/activities", map[string]any{"kind": "call", "subject_type": "customer", "subject_id": id,
+				"title": "最后一次电话", "owner_id": owner}).Want(201)
+			old := time.Now().UTC().AddDate(0, 0, -30)
+			if _, err := e.DB.Write.NewUpdate().Table("customers").Set("created_at = ?, assigned_at = ?, last_activity_at = ?", old, old, old).
+				Where("id = ?", id).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		handed, kept := idle(from, "交接久未跟进公司"), idle(stays, "原主久未跟进公司")
+		admin.Do("POST", "/api/v1/users/"+from+"/offboard", map[string]any{"successor_id": to, "reason": "离职交接给张伟"}).Want(200)
+		if ev := cpEvents(t, admin, handed); len(ev) != 1 || ev[0] != "assign:"+to+":离职交接给张伟" {
+			t.Fatalf("pool events of the handed-over customer: %v", ev)
+		}
+		s := &jobs.Scheduler{DB: e.DB, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		if _, err := s.RunDue(ctx, time.Now().UTC()); err != nil {
+			t.Fatal(err)
+		}
+		if c := admin.Do("GET", "/api/v1/customers/"+handed, nil).Want(200).Map(); c["owner_id"] != to || c["pool_id"] != nil {
+			t.Fatalf("the successor lost the customer: %v", c)
+		}
+		if c := admin.Do("GET", "/api/v1/customers/"+kept, nil).Want(200).Map(); c["pool_id"] != pid {
+			t.Fatalf("the idle customer that stayed was not returned: %v", c)
+		}
+		// Eight days on with no follow-up, the successor's clock has run out too.
+		if _, err := s.RunDue(ctx, time.Now().UTC().AddDate(0, 0, 8)); err != nil {
+			t.Fatal(err)
+		}
+		if c := admin.Do("GET", "/api/v1/customers/"+handed, nil).Want(200).Map(); c["pool_id"] != pid {
+			t.Fatalf("not returned after the successor's period: %v", c)
 		}
 	})
 }

@@ -32,7 +32,7 @@ type Service struct {
 // OffboardInput names who takes over.
 type OffboardInput struct {
 	SuccessorID string `json:"successor_id,omitempty" format:"uuid" doc:"An active user of the tenant, not the one leaving (required; checked after the user, so a user you cannot see is a 404 whatever the body)."`
-	Reason      string `json:"reason,omitempty" maxLength:"200" doc:"Kept in each lead's pool history; default 离职交接."`
+	Reason      string `json:"reason,omitempty" maxLength:"200" doc:"Kept in each lead's and customer's pool history; default 离职交接."`
 }
 
 // OffboardResult counts what moved to the successor.
@@ -201,25 +201,29 @@ func (m *mover) handOver(ctx context.Context, table, objectType string, r ownedR
 	return audit.Record(ctx, m.tx, audit.Update, objectType, r.ID, changes)
 }
 
-// customers move with their contacts, whose owner and department are
-// copies of the customer's (the customer's entry records the handover, as
-// a customer update does).
+// customers move, like leads, through the pool feature's ApplyCustomer: it
+// carries their contacts (whose owner and department are copies of the
+// customer's), records an assign in the customer's pool history besides the
+// audit entry, and restarts the pool clock (assigned_at), so the customer
+// return job does not take a customer from the successor for the leaver's
+// idleness.
 func (m *mover) customers(ctx context.Context) error {
 	rows, err := m.owned(ctx, "customers", "")
 	if err != nil {
 		return err
 	}
 	for _, r := range rows {
-		if err := m.handOver(ctx, "customers", "customer", r, true); err != nil {
+		c, err := pool.LoadCustomer(ctx, m.d, r.ID)
+		if err != nil {
+			return err
+		}
+		if err := pool.ApplyCustomer(ctx, m.d, pool.CustomerMove{Customer: c, Kind: pool.KindAssign, ToOwner: &m.to.ID,
+			ToDept: m.to.DepartmentID, Reason: m.reason}); err != nil {
 			return err
 		}
 		var contacts []string
 		if err := m.tx.NewSelect().Table("contacts").Column("id").Where("tenant_id = ? AND customer_id = ?", m.tenant, r.ID).
 			Scan(ctx, &contacts); err != nil {
-			return err
-		}
-		if _, err := m.tx.NewUpdate().Table("contacts").Set("owner_id = ?, department_id = ?", m.to.ID, m.to.DepartmentID).
-			Where("tenant_id = ? AND customer_id = ?", m.tenant, r.ID).Exec(ctx); err != nil {
 			return err
 		}
 		m.note("customer", r.ID)

@@ -54,7 +54,7 @@ func claimRun(ctx context.Context, tx bun.Tx, key string, now time.Time) (bool, 
 
 // returnPoolCustomers is one pool's daily run: every customer of the pool's
 // department (and below) owned by a rep, with no follow-up for N days (since
-// its last activity, or its assignment or creation when never followed up)
+// the later of its last activity and its assignment, or its creation)
 // or without a won opportunity M days after its assignment, goes back to the
 // pool with its contacts, an auto_return event and an audit entry by
 // "system". The setting is read again inside the run's transaction, so a
@@ -111,7 +111,11 @@ func dueCustomers(ctx context.Context, tx bun.Tx, pl *Pool, now time.Time) ([]Cu
 		Where("c.tenant_id = ? AND ro.key = 'rep' AND d.path LIKE ?", pl.TenantID, path+"%")
 	q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 		if n := pl.ReturnAfterDaysNoFollowUp; n > 0 {
-			q = q.WhereOr("COALESCE(c.last_activity_at, c.assigned_at, c.created_at) < ?", now.AddDate(0, 0, -n))
+			// The clock runs from the later of the last activity and the
+			// assignment: a customer just handed to someone (claimed, assigned,
+			// offboarded to them) gets its N days whatever its last owner did.
+			cut := now.AddDate(0, 0, -n)
+			q = q.WhereOr("((c.last_activity_at IS NULL OR c.last_activity_at < ?) AND COALESCE(c.assigned_at, c.created_at) < ?)", cut, cut)
 		}
 		if m := pl.ReturnAfterDaysNoConversion; m > 0 {
 			q = q.WhereOr("(COALESCE(c.assigned_at, c.created_at) < ? AND NOT EXISTS (SELECT 1 FROM opportunities AS o "+
