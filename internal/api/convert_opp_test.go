@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/rudder-crm/rudder/internal/apitest"
@@ -34,6 +35,7 @@ func TestConvertWithOpportunity(t *testing.T) {
 		}
 
 		var cv struct {
+			Lead        map[string]any
 			Customer    map[string]any
 			Contact     map[string]any
 			Opportunity *struct{ ID, Name string }
@@ -52,5 +54,42 @@ func TestConvertWithOpportunity(t *testing.T) {
 		if ids, _ := o["contact_ids"].([]any); len(ids) != 1 || ids[0] != cv.Contact["id"] {
 			t.Fatalf("the new contact is not involved: %v", o["contact_ids"])
 		}
+
+		// The lead links to the opportunity as to the customer and contact,
+		// in the conversion's one audit entry.
+		got := rep.Do("GET", lp, nil).Want(200).Map()
+		if cv.Lead["converted_opportunity_id"] != cv.Opportunity.ID || got["converted_opportunity_id"] != cv.Opportunity.ID ||
+			got["converted_customer_id"] != cv.Customer["id"] || got["converted_contact_id"] != cv.Contact["id"] {
+			t.Fatalf("converted lead's links: %v / %v", cv.Lead, got)
+		}
+		if h := historyOf(t, rep, lp); !hasChange(h.Items[0].Changes, "converted_opportunity_id", cv.Opportunity.ID) {
+			t.Fatalf("conversion entry: %+v", h.Items[0].Changes)
+		}
+		// Deleting the opportunity ends the link, as a change of the lead.
+		rep.Do("DELETE", "/api/v1/opportunities/"+cv.Opportunity.ID, nil, "If-Match", etag(o)).Want(204)
+		got2 := rep.Do("GET", lp, nil).Want(200).Map()
+		if got2["converted_opportunity_id"] != nil || got2["version"].(float64) != got["version"].(float64)+1 ||
+			got2["converted_customer_id"] != cv.Customer["id"] {
+			t.Fatalf("lead after its opportunity was deleted: %v", got2)
+		}
+		if h := historyOf(t, rep, lp); !hasChange(h.Items[0].Changes, "converted_opportunity_id", nil) {
+			t.Fatalf("unlink entry: %+v", h.Items[0].Changes)
+		}
 	})
 }
+
+// hasChange reports whether changes set field to the value want.
+func hasChange(changes []struct {
+	Field    string
+	Old, New any
+}, field string, want any) bool {
+	for _, c := range changes {
+		if c.Field == field && c.New == want {
+			return true
+		}
+	}
+	return false
+}
+
+// etag is the If-Match value of a record read as a map.
+func etag(m map[string]any) string { return fmt.Sprintf(`"%v"`, m["version"]) }

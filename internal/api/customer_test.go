@@ -401,7 +401,8 @@ func TestConvertLead(t *testing.T) {
 			t.Fatalf("contact: %v", cv.Contact)
 		}
 		if cv.Lead["status"] != "converted" || cv.Lead["converted_customer_id"] != cv.Customer["id"] ||
-			cv.Lead["converted_contact_id"] != cv.Contact["id"] || cv.Lead["converted_at"] == nil || cv.Lead["version"].(float64) != 2 {
+			cv.Lead["converted_contact_id"] != cv.Contact["id"] || cv.Lead["converted_at"] == nil || cv.Lead["version"].(float64) != 2 ||
+			cv.Lead["converted_opportunity_id"] != nil {
 			t.Fatalf("lead: %v", cv.Lead)
 		}
 		// One entry per write, all from the one request.

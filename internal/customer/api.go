@@ -182,11 +182,12 @@ func registerConvert(api huma.API, s *Service) {
 		Tags: []string{"leads"}, Summary: "Convert a lead into a customer and a contact", DefaultStatus: http.StatusCreated,
 		Errors: []int{409},
 		Description: "In one transaction: creates the customer (customer) or takes an existing one in your data scope " +
-			"(customer_id, e.g. one of the lead's duplicate matches), creates the contact, and marks the lead converted " +
-			"with links to both. Fields left out come from the lead. A new customer matching existing customers is " +
-			"refused with 409 and the matches unless customer.allow_duplicate is true. A converted or disqualified " +
-			"lead is refused with 409. Needs customer.write too. Opportunities do not exist yet: there is no " +
-			"opportunity field (sending one is a 422).",
+			"(customer_id, e.g. one of the lead's duplicate matches), creates the contact, opens an opportunity when " +
+			"opportunity is given (for the customer, with the new contact involved), and marks the lead converted with " +
+			"links to them (converted_customer_id, converted_contact_id, converted_opportunity_id). Fields left out " +
+			"come from the lead. A new customer matching existing customers is refused with 409 and the matches " +
+			"unless customer.allow_duplicate is true. A converted or disqualified lead is refused with 409. A bad " +
+			"field anywhere refuses the whole conversion. Needs customer.write too.",
 		Responses: lead.DuplicateResponses(api),
 	}, httpx.Perm("lead.write"), func(ctx context.Context, in *struct {
 		ID   string `path:"id" format:"uuid" doc:"Lead id."`

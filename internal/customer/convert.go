@@ -94,8 +94,8 @@ type Conversion struct {
 }
 
 // Convert turns a visible open lead into a customer (new, or an existing one
-// in the caller's scope) and a contact, and marks the lead converted with
-// links to both, all in one transaction with an audit entry for each
+// in the caller's scope), a contact and optionally an opportunity, and marks
+// the lead converted with links to them, all in one transaction with an audit entry for each
 // write. Anything refused leaves nothing written.
 func (s *Service) Convert(ctx context.Context, leadID string, in ConvertInput) (*Conversion, error) {
 	if !auth.From(ctx).Can("customer.write") {
@@ -141,10 +141,17 @@ func (s *Service) Convert(ctx context.Context, leadID string, in ConvertInput) (
 		if err = within("body.contact.", err); err != nil {
 			return err
 		}
-		if out.Lead, err = s.Leads.MarkConverted(ctx, l.ID, out.Customer.ID, out.Contact.ID); err != nil {
+		// The opportunity comes first so the lead can link to it; a lead
+		// changed meanwhile still refuses the whole conversion.
+		if err := s.convertOpportunity(ctx, in.Opportunity, out); err != nil {
 			return err
 		}
-		return s.convertOpportunity(ctx, in.Opportunity, out)
+		var oppID *string
+		if out.Opportunity != nil {
+			oppID = &out.Opportunity.ID
+		}
+		out.Lead, err = s.Leads.MarkConverted(ctx, l.ID, out.Customer.ID, out.Contact.ID, oppID)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -389,6 +389,9 @@ func (s *Service) Delete(ctx context.Context, id string, version int64) error {
 				return err
 			}
 		}
+		if err := unlinkLeads(ctx, tx, id); err != nil {
+			return err
+		}
 		res, err := tx.NewDelete().Model((*Opportunity)(nil)).Where("id = ? AND tenant_id = ? AND version = ?", id, p.TenantID, version).Exec(ctx)
 		if err := db.Versioned(res, err, "opportunity", version); err != nil {
 			return err
@@ -398,6 +401,26 @@ func (s *Service) Delete(ctx context.Context, id string, version int64) error {
 		}
 		return s.customerChanged(ctx, old.CustomerID)
 	})
+}
+
+// unlinkLeads clears the link of the lead(s) converted into opportunity id,
+// which is being deleted, each a change of the lead with its audit entry.
+func unlinkLeads(ctx context.Context, tx bun.Tx, id string) error {
+	p := auth.From(ctx)
+	var leadIDs []string
+	err := tx.NewUpdate().Table("leads").
+		Set("converted_opportunity_id = NULL, version = version + 1, updated_at = ?", time.Now().UTC()).
+		Where("tenant_id = ? AND converted_opportunity_id = ?", p.TenantID, id).Returning("id").Scan(ctx, &leadIDs)
+	if err != nil {
+		return err
+	}
+	for _, l := range leadIDs {
+		if err := audit.Record(ctx, tx, audit.Update, "lead", l,
+			[]audit.Change{{Field: "converted_opportunity_id", Old: id, New: nil}}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Touch records activity on an opportunity at time at (for the activity

@@ -41,14 +41,15 @@ type Lead struct {
 	PoolID           *string    `bun:"pool_id" json:"pool_id" doc:"The pool (公海) the lead sits in; absent while it has an owner."`
 	PooledAt         *time.Time `bun:"pooled_at" json:"pooled_at" audit:"-" doc:"When the lead went into its pool."`
 	AssignedAt       *time.Time `bun:"assigned_at" json:"assigned_at" audit:"-" doc:"When the current owner got the lead; the pool clocks count from it."`
-	LastFollowUpAt   *time.Time `bun:"last_follow_up_at" json:"last_follow_up_at"`
+	LastFollowUpAt   *time.Time `bun:"last_follow_up_at" json:"last_follow_up_at" doc:"The latest recorded follow-up (a done call, visit, meeting or email); the pool clock. Set by activities only."`
 	NextFollowUpAt   *time.Time `bun:"next_follow_up_at" json:"next_follow_up_at"`
 	Score            int        `bun:"score" json:"score" minimum:"0" maximum:"100"`
 	Notes            string     `bun:"notes" json:"notes"`
 	// What the lead became: set by conversion only, never by a patch.
-	ConvertedCustomerID *string    `bun:"converted_customer_id" json:"converted_customer_id" doc:"The customer the lead was converted into."`
-	ConvertedContactID  *string    `bun:"converted_contact_id" json:"converted_contact_id" doc:"The contact the lead was converted into."`
-	ConvertedAt         *time.Time `bun:"converted_at" json:"converted_at"`
+	ConvertedCustomerID    *string    `bun:"converted_customer_id" json:"converted_customer_id" doc:"The customer the lead was converted into."`
+	ConvertedContactID     *string    `bun:"converted_contact_id" json:"converted_contact_id" doc:"The contact the lead was converted into."`
+	ConvertedOpportunityID *string    `bun:"converted_opportunity_id" json:"converted_opportunity_id" doc:"The opportunity its conversion opened; absent when it opened none (or the opportunity was deleted since)."`
+	ConvertedAt            *time.Time `bun:"converted_at" json:"converted_at"`
 	// A merged lead is kept for its history; set by a merge only.
 	MergedIntoID *string    `bun:"merged_into_id" json:"merged_into_id" doc:"The lead this one was merged into; a merged lead is disqualified and out of lists and duplicate checks."`
 	MergedAt     *time.Time `bun:"merged_at" json:"merged_at" audit:"-"`

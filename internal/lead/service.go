@@ -302,12 +302,13 @@ func CheckConvertible(l *Lead) error {
 }
 
 // MarkConverted records that the lead id, visible to the caller and still
-// open, became customerID and contactID: its status becomes converted and
-// it links to both. It is meant to run inside the conversion's transaction
-// (the one in ctx), after the customer and contact are written. A lead
+// open, became customerID and contactID (and opportunityID, when the
+// conversion opened one): its status becomes converted and it links to
+// them. It is meant to run inside the conversion's transaction (the one in
+// ctx), after the customer, contact and opportunity are written. A lead
 // changed by someone else since the conversion read it is refused with 409,
 // so two conversions of one lead never both succeed.
-func (s *Service) MarkConverted(ctx context.Context, id, customerID, contactID string) (*Lead, error) {
+func (s *Service) MarkConverted(ctx context.Context, id, customerID, contactID string, opportunityID *string) (*Lead, error) {
 	p := auth.From(ctx)
 	err := s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		old, err := s.Get(ctx, id)
@@ -320,9 +321,10 @@ func (s *Service) MarkConverted(ctx context.Context, id, customerID, contactID s
 		l := *old
 		now := time.Now().UTC()
 		l.Status, l.ConvertedCustomerID, l.ConvertedContactID, l.ConvertedAt = StatusConverted, &customerID, &contactID, utc(&now)
+		l.ConvertedOpportunityID = opportunityID
 		l.UpdatedAt, l.Version = now, old.Version+1
 		res, err := tx.NewUpdate().Model(&l).
-			Column("status", "converted_customer_id", "converted_contact_id", "converted_at", "updated_at", "version").
+			Column("status", "converted_customer_id", "converted_contact_id", "converted_opportunity_id", "converted_at", "updated_at", "version").
 			Where("id = ? AND tenant_id = ? AND version = ? AND status NOT IN (?, ?)",
 				id, p.TenantID, old.Version, StatusConverted, StatusDisqualified).Exec(ctx)
 		if err != nil {
