@@ -125,6 +125,25 @@ func registerOpportunities(api huma.API, s *Service) {
 			page, err := s.List(ctx, f, in.Limit, in.Cursor)
 			return &struct{ Body httpx.Page[Opportunity] }{Body: page}, err
 		})
+	httpx.Register(api, huma.Operation{OperationID: "get-opportunity-stage-totals", Method: http.MethodGet,
+		Path: "/api/v1/opportunities/stage-totals", Tags: []string{"opportunities"},
+		Summary: "Count, amount and weighted amount per stage of a pipeline's opportunities in my data scope",
+		Description: "The board's column headers: over the opportunities the board list shows with the same pipeline_id " +
+			"(default: the default pipeline), owner_id, department_id and close_month, every stage's count and, per " +
+			"currency, the sum of amounts and of weighted amounts (minor units; never added across currencies)."}, read,
+		func(ctx context.Context, in *struct {
+			PipelineID   string `query:"pipeline_id" format:"uuid"`
+			OwnerID      string `query:"owner_id" format:"uuid"`
+			DepartmentID string `query:"department_id" format:"uuid" doc:"Owned within this department or its sub-departments (a team)."`
+			CloseMonth   string `query:"close_month" pattern:"^[0-9]{4}-[0-9]{2}$" patternDescription:"YYYY-MM" doc:"Expected to close in this month."`
+		}) (*struct{ Body *PipelineTotals }, error) {
+			t, err := s.StageTotals(ctx, StageTotalsFilter{PipelineID: in.PipelineID, OwnerID: in.OwnerID,
+				DepartmentID: in.DepartmentID, CloseMonth: in.CloseMonth})
+			if err != nil {
+				return nil, err
+			}
+			return &struct{ Body *PipelineTotals }{Body: t}, nil
+		})
 	httpx.Register(api, huma.Operation{OperationID: "create-opportunity", Method: http.MethodPost, Path: "/api/v1/opportunities",
 		Tags: []string{"opportunities"}, Summary: "Create an opportunity", DefaultStatus: http.StatusCreated}, write,
 		func(ctx context.Context, in *struct{ Body OpportunityInput }) (*httpx.One[Opportunity], error) {

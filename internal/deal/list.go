@@ -46,51 +46,10 @@ var sorts = map[string]sortKey{
 // List returns one keyset page of the opportunities in the caller's scope.
 func (s *Service) List(ctx context.Context, f Filter, limit int, cursor string) (httpx.Page[Opportunity], error) {
 	var page httpx.Page[Opportunity]
-	q := s.opportunities(ctx)
-	for _, c := range []struct{ col, v string }{
-		{"o.pipeline_id", f.PipelineID}, {"o.stage_id", f.StageID}, {"o.owner_id", f.OwnerID},
-		{"o.customer_id", f.CustomerID}, {"o.forecast_category", f.ForecastCategory},
-	} {
-		if c.v != "" {
-			q = q.Where("? = ?", bun.Ident(c.col), c.v)
-		}
-	}
-	if f.DepartmentID != "" {
-		var err error
-		if q, err = s.inDepartment(ctx, q, f.DepartmentID); err != nil {
-			return page, err
-		}
-	}
-	if f.CloseMonth != "" {
-		m, err := time.Parse("2006-01", f.CloseMonth)
-		if err != nil || len(f.CloseMonth) != 7 {
-			return page, apperr.Invalid("query.close_month", "must be a month YYYY-MM")
-		}
-		q = q.Where("o.expected_close >= ? AND o.expected_close < ?", m.Format(time.DateOnly), m.AddDate(0, 1, 0).Format(time.DateOnly))
-	}
-	from, err := dateBound("query.created_from", f.CreatedFrom)
+	now := time.Now().UTC()
+	q, err := s.filter(ctx, s.opportunities(ctx), f, now)
 	if err != nil {
 		return page, err
-	}
-	if to, err := dateBound("query.created_to", f.CreatedTo); err != nil {
-		return page, err
-	} else if to != nil {
-		q = q.Where("o.created_at < ?", *to)
-	}
-	if from != nil {
-		q = q.Where("o.created_at >= ?", *from)
-	}
-	now := time.Now().UTC()
-	if f.Stalled != nil {
-		if *f.Stalled {
-			q = q.Where("o.rots_at IS NOT NULL AND o.rots_at <= ?", now)
-		} else {
-			q = q.Where("(o.rots_at IS NULL OR o.rots_at > ?)", now)
-		}
-	}
-	if text := strings.TrimSpace(f.Q); text != "" {
-		like := "%" + strings.NewReplacer("!", "!!", "%", "!%", "_", "!_").Replace(strings.ToLower(text)) + "%"
-		q = q.Where("(LOWER(o.name) LIKE ? ESCAPE '!' OR LOWER(cu.name) LIKE ? ESCAPE '!')", like, like)
 	}
 	sort, ok := sorts[f.Sort]
 	if !ok {
@@ -158,6 +117,58 @@ func (s *Service) List(ctx context.Context, f Filter, limit int, cursor string) 
 		}
 	}
 	return page, nil
+}
+
+// filter adds f's conditions (all but the sort) to a query over
+// opportunities AS o; a text filter needs the customer joined as cu. The
+// list and the stage totals share it, so a board's cards and its column
+// headers count the same opportunities.
+func (s *Service) filter(ctx context.Context, q *bun.SelectQuery, f Filter, now time.Time) (*bun.SelectQuery, error) {
+	for _, c := range []struct{ col, v string }{
+		{"o.pipeline_id", f.PipelineID}, {"o.stage_id", f.StageID}, {"o.owner_id", f.OwnerID},
+		{"o.customer_id", f.CustomerID}, {"o.forecast_category", f.ForecastCategory},
+	} {
+		if c.v != "" {
+			q = q.Where("? = ?", bun.Ident(c.col), c.v)
+		}
+	}
+	if f.DepartmentID != "" {
+		var err error
+		if q, err = s.inDepartment(ctx, q, f.DepartmentID); err != nil {
+			return q, err
+		}
+	}
+	if f.CloseMonth != "" {
+		m, err := time.Parse("2006-01", f.CloseMonth)
+		if err != nil || len(f.CloseMonth) != 7 {
+			return q, apperr.Invalid("query.close_month", "must be a month YYYY-MM")
+		}
+		q = q.Where("o.expected_close >= ? AND o.expected_close < ?", m.Format(time.DateOnly), m.AddDate(0, 1, 0).Format(time.DateOnly))
+	}
+	from, err := dateBound("query.created_from", f.CreatedFrom)
+	if err != nil {
+		return q, err
+	}
+	if to, err := dateBound("query.created_to", f.CreatedTo); err != nil {
+		return q, err
+	} else if to != nil {
+		q = q.Where("o.created_at < ?", *to)
+	}
+	if from != nil {
+		q = q.Where("o.created_at >= ?", *from)
+	}
+	if f.Stalled != nil {
+		if *f.Stalled {
+			q = q.Where("o.rots_at IS NOT NULL AND o.rots_at <= ?", now)
+		} else {
+			q = q.Where("(o.rots_at IS NULL OR o.rots_at > ?)", now)
+		}
+	}
+	if text := strings.TrimSpace(f.Q); text != "" {
+		like := "%" + strings.NewReplacer("!", "!!", "%", "!%", "_", "!_").Replace(strings.ToLower(text)) + "%"
+		q = q.Where("(LOWER(o.name) LIKE ? ESCAPE '!' OR LOWER(cu.name) LIKE ? ESCAPE '!')", like, like)
+	}
+	return q, nil
 }
 
 // dateBound parses an optional UTC day YYYY-MM-DD of a query parameter.
