@@ -2,13 +2,21 @@ package api_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/rudder-crm/rudder/internal/activity"
+	"github.com/rudder-crm/rudder/internal/api"
 	"github.com/rudder-crm/rudder/internal/apitest"
+	"github.com/rudder-crm/rudder/internal/platform/db"
+	"github.com/rudder-crm/rudder/internal/platform/dbtest"
 )
 
 func newCustomer(t *testing.T, c *apitest.Client, body map[string]any) map[string]any {
@@ -589,6 +597,139 @@ func TestCustomerBadInput(t *testing.T) {
 		}
 		if got := admin.Do("GET", path, nil).Want(200).Map(); got["version"].(float64) != 1 {
 			t.Fatalf("bad patches changed the customer: %v", got)
+		}
+	})
+}
+
+// cdFiles lists the attachment blobs under a data directory, by id.
+func cdFiles(t *testing.T, dataDir string) map[string]bool {
+	t.Helper()
+	out := map[string]bool{}
+	err := filepath.WalkDir(filepath.Join(dataDir, "blobs"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && filepath.Base(filepath.Dir(p)) == "attachments" {
+			out[d.Name()] = true
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// cdMine lists the ids of the caller's my-day (every bucket) and inbox.
+func cdMine(t *testing.T, c *apitest.Client) map[string]bool {
+	t.Helper()
+	var day struct {
+		Tasks   []map[string]any `json:"tasks_due_today"`
+		Visits  []map[string]any `json:"visits_today"`
+		Overdue []map[string]any `json:"overdue"`
+	}
+	c.Do("GET", "/api/v1/my-day?tz=Asia/Shanghai", nil).Want(200).JSON(&day)
+	out := map[string]bool{}
+	for _, b := range [][]map[string]any{day.Tasks, day.Visits, day.Overdue} {
+		for _, a := range b {
+			out[a["id"].(string)] = true
+		}
+	}
+	var inbox struct{ Items []map[string]any }
+	c.Do("GET", "/api/v1/inbox", nil).Want(200).JSON(&inbox)
+	for _, x := range inbox.Items {
+		out["inbox:"+x["link_id"].(string)] = true
+	}
+	return out
+}
+
+// TestCustomerDeleteTakesItsRecords: deleting a customer deletes its
+// contacts, the activities on both (gone from my-day and the inbox) and
+// their attachments (rows and files), each audited; a customer with an
+// opportunity is refused with a 409 that says so, and nothing goes.
+func TestCustomerDeleteTakesItsRecords(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		dir := t.TempDir()
+		e := apitest.StartWith(t, d, api.Options{Demo: true, Signup: true, DataDir: dir})
+		rep := e.Demo("east1.rep1@demo.local")
+		ctx := context.Background()
+		// work gives a customer a contact, an overdue task on the customer,
+		// a reminded task and a done call on the contact, and a file on each.
+		work := func(name string) (cust string, acts, files []string) {
+			cust = newCustomer(t, rep, map[string]any{"name": name, "allow_duplicate": true})["id"].(string)
+			ct := newContact(t, rep, map[string]any{"customer_id": cust, "name": name + "联系人"})["id"].(string)
+			acts = []string{
+				newActivity(t, rep, map[string]any{"kind": "task", "subject_type": "customer", "subject_id": cust, "title": name + "逾期",
+					"due_at": time.Now().Add(-72 * time.Hour).Format(time.RFC3339)})["id"].(string),
+				newActivity(t, rep, map[string]any{"kind": "task", "subject_type": "contact", "subject_id": ct, "title": name + "提醒",
+					"due_at": time.Now().Add(time.Hour).Format(time.RFC3339), "remind_at": time.Now().Add(-time.Minute).Format(time.RFC3339)})["id"].(string),
+				newActivity(t, rep, map[string]any{"kind": "call", "subject_type": "contact", "subject_id": ct, "title": name + "电话"})["id"].(string),
+			}
+			for _, o := range [][2]string{{"customer", cust}, {"contact", ct}} {
+				files = append(files, attach(t, rep, o[0], o[1], name+".png", pngBytes()).Want(201).Map()["id"].(string))
+			}
+			return cust, acts, files
+		}
+		gone, goneActs, goneFiles := work("删除客户")
+		kept, keptActs, keptFiles := work("保留客户")
+		if _, err := activity.SendReminders(ctx, e.DB, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if m := cdMine(t, rep); !m[goneActs[0]] || !m["inbox:"+goneActs[1]] || !m[keptActs[0]] || !m["inbox:"+keptActs[1]] {
+			t.Fatalf("before: my day and inbox %v", m)
+		}
+		// A customer with an opportunity is refused, whole.
+		opp := rep.Do("POST", "/api/v1/opportunities", map[string]any{"customer_id": kept, "name": "保留商机",
+			"amount": map[string]any{"amount": 100, "currency": "CNY"}, "expected_close": "2030-03-31"}).Want(201).Map()["id"].(string)
+		before := auditCount(t, e)
+		v := rep.Do("GET", "/api/v1/customers/"+kept, nil).Want(200).Map()["version"]
+		p := rep.Do("DELETE", "/api/v1/customers/"+kept, nil, "If-Match", fmt.Sprintf(`"%v"`, v)).Want(409).Problem()
+		if !strings.Contains(p.Detail, "has 1 opportunities") {
+			t.Fatalf("409 detail: %q", p.Detail)
+		}
+		if auditCount(t, e) != before {
+			t.Fatal("a refused delete wrote")
+		}
+		// Deleting the other takes its records along.
+		v = rep.Do("GET", "/api/v1/customers/"+gone, nil).Want(200).Map()["version"]
+		rep.Do("DELETE", "/api/v1/customers/"+gone, nil, "If-Match", fmt.Sprintf(`"%v"`, v)).Want(204)
+		m := cdMine(t, rep)
+		if m[goneActs[0]] || m["inbox:"+goneActs[1]] || !m[keptActs[0]] || !m["inbox:"+keptActs[1]] {
+			t.Fatalf("after: my day and inbox %v (gone %v, kept %v)", m, goneActs, keptActs)
+		}
+		blobs := cdFiles(t, dir)
+		for _, id := range goneActs {
+			rep.Do("GET", "/api/v1/activities/"+id, nil).Want(404)
+		}
+		for _, id := range goneFiles {
+			rep.Do("GET", "/api/v1/attachments/"+id, nil).Want(404)
+			if blobs[id] {
+				t.Fatalf("blob of deleted attachment %s left behind", id)
+			}
+		}
+		for _, id := range keptActs {
+			rep.Do("GET", "/api/v1/activities/"+id, nil).Want(200)
+		}
+		for _, id := range keptFiles {
+			rep.Do("GET", "/api/v1/attachments/"+id+"/content", nil).Want(200)
+			if !blobs[id] {
+				t.Fatalf("blob of kept attachment %s missing", id)
+			}
+		}
+		rep.Do("GET", "/api/v1/opportunities/"+opp, nil).Want(200)
+		// Each went with an audit entry.
+		admin := e.Demo("admin@demo.local")
+		for typ, ids := range map[string][]string{"activity": goneActs, "attachment": goneFiles} {
+			for _, id := range ids {
+				var found struct{ Items []map[string]any }
+				admin.Do("GET", "/api/v1/audit?object_type="+typ+"&object_id="+id, nil).Want(200).JSON(&found)
+				if len(found.Items) == 0 || found.Items[0]["action"] != "delete" {
+					t.Fatalf("audit of %s %s: %v", typ, id, found.Items)
+				}
+			}
+		}
+		if n, err := e.DB.Read.NewSelect().Table("activities").Where("subject_id = ?", gone).Count(ctx); err != nil || n != 0 {
+			t.Fatalf("activities left on the customer: %d %v", n, err)
 		}
 	})
 }

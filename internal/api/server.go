@@ -140,7 +140,9 @@ func New(d *db.DB, o Options) *Server {
 		dataDir = "data"
 	}
 	importer.Register(s.API, &importer.Service{DB: d, Blobs: blob.NewDir(dataDir), Log: o.Logger, SyncRows: o.ImportSyncRows})
-	attachment.Register(s.API, &attachment.Service{DB: d, Blobs: blob.NewDir(dataDir), Log: o.Logger})
+	attachments := &attachment.Service{DB: d, Blobs: blob.NewDir(dataDir), Log: o.Logger}
+	attachment.Register(s.API, attachments)
+	customers.DeleteHooks = append(customers.DeleteHooks, activity.DeleteCustomerActivities, attachments.DeleteCustomerAttachments)
 	leads.MergeHooks = append(leads.MergeHooks, activity.MoveLeadActivities, pool.MoveLeadEvents, attachment.MoveLeadAttachments)
 	registerConfig(s.API, o)
 

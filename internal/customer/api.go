@@ -98,10 +98,12 @@ func registerCustomers(api huma.API, s *Service) {
 			return httpx.Answer(s.Update(ctx, in.ID, v, in.Body))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "delete-customer", Method: http.MethodDelete, Path: "/api/v1/customers/{id}",
-		Tags: []string{"customers"}, Summary: "Delete a customer and its contacts", DefaultStatus: http.StatusNoContent,
+		Tags: []string{"customers"}, Summary: "Delete a customer with its contacts, activities and attachments", DefaultStatus: http.StatusNoContent,
 		Errors: []int{409, 412},
-		Description: "Takes If-Match like an update. The contacts go with the customer, each with its own audit entry. " +
-			"A customer a lead was converted into is kept: 409."}, write,
+		Description: "Takes If-Match like an update. The contacts, the activities on the customer and its contacts (and " +
+			"their inbox reminders) and their attachments go with the customer, each with its own audit entry, in one " +
+			"transaction; the attachments' files are removed after it. A customer a lead was converted into, or one " +
+			"with opportunities, is kept: 409 saying which."}, write,
 		func(ctx context.Context, in *httpx.IDMatch) (*struct{}, error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {

@@ -35,7 +35,24 @@ type Service struct {
 	// LeftPool, when set, is told (inside the update's transaction) that an
 	// owner change took a customer out of its pool, for the pool history.
 	LeftPool func(ctx context.Context, customerID string, fromPool, to *string) error
+	// DeleteHooks remove other features' rows hung on a deleted customer
+	// and its contacts (activities, attachments), inside the delete's
+	// transaction (set where the server is assembled, so this package
+	// imports none of them).
+	DeleteHooks []DeleteHook
 }
+
+// Deleted is what a customer delete removes: the customer and its contacts.
+type Deleted struct {
+	TenantID, CustomerID string
+	ContactIDs           []string
+}
+
+// DeleteHook deletes a feature's rows of a deleted customer and contacts,
+// each with its audit entry, in the transaction of ctx. The func it answers,
+// if any, runs once the delete has committed (removing files, which a
+// rollback could not bring back).
+type DeleteHook func(ctx context.Context, tx bun.Tx, d Deleted) (afterCommit func(), err error)
 
 // CustomerInput creates a customer.
 type CustomerInput struct {
@@ -268,12 +285,16 @@ func applyPatch(c *Customer, in CustomerPatch) error {
 	return nil
 }
 
-// Delete removes a customer and its contacts at the caller's version, in one
+// Delete removes a customer at the caller's version with its contacts and
+// what hangs on them (activities, attachments: the DeleteHooks), in one
 // transaction with an audit entry for each. A customer a lead was converted
-// into is kept (409): the lead's link is the record of the conversion.
+// into is kept (409): the lead's link is the record of the conversion; so is
+// one with opportunities (409), which are deals of their own, not details.
 func (s *Service) Delete(ctx context.Context, id string, version int64) error {
 	p := auth.From(ctx)
-	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	var after []func()
+	err := s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		after = nil
 		old, err := s.Get(ctx, id)
 		if err != nil {
 			return err
@@ -281,31 +302,21 @@ func (s *Service) Delete(ctx context.Context, id string, version int64) error {
 		if err := db.CheckVersion("customer", old.Version, version); err != nil {
 			return err
 		}
-		n, err := tx.NewSelect().Table("leads").Where("tenant_id = ? AND converted_customer_id = ?", p.TenantID, id).Count(ctx)
+		if err := s.deleteBlockers(ctx, tx, id); err != nil {
+			return err
+		}
+		gone, err := s.deleteContacts(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if n > 0 {
-			return apperr.Conflict("%d converted lead(s) link to this customer; it is kept as the record of their conversion", n)
-		}
-		if n, err = tx.NewSelect().Table("opportunities").Where("tenant_id = ? AND customer_id = ?", p.TenantID, id).Count(ctx); err != nil {
-			return err
-		}
-		if n > 0 {
-			return apperr.Conflict("%d opportunities belong to this customer; delete or keep them first", n)
-		}
-		var contacts []Contact
-		if err := tx.NewSelect().Model(&contacts).Where("ct.tenant_id = ? AND ct.customer_id = ?", p.TenantID, id).
-			OrderExpr("ct.id").Scan(ctx); err != nil {
-			return err
-		}
-		for i := range contacts {
-			if err := audit.Record(ctx, tx, audit.Delete, "contact", contacts[i].ID, audit.Diff(&contacts[i], nil)); err != nil {
+		for _, h := range s.DeleteHooks {
+			f, err := h(ctx, tx, gone)
+			if err != nil {
 				return err
 			}
-		}
-		if _, err := tx.NewDelete().Table("contacts").Where("tenant_id = ? AND customer_id = ?", p.TenantID, id).Exec(ctx); err != nil {
-			return err
+			if f != nil {
+				after = append(after, f)
+			}
 		}
 		res, err := tx.NewDelete().Table("customers").Where("id = ? AND tenant_id = ? AND version = ?", id, p.TenantID, old.Version).Exec(ctx)
 		if err := db.Versioned(res, err, "customer", old.Version); err != nil {
@@ -313,6 +324,51 @@ func (s *Service) Delete(ctx context.Context, id string, version int64) error {
 		}
 		return audit.Record(ctx, tx, audit.Delete, "customer", id, audit.Diff(old, nil))
 	})
+	if err != nil {
+		return err
+	}
+	for _, f := range after {
+		f()
+	}
+	return nil
+}
+
+// deleteBlockers refuses (409) the delete of a customer that records of
+// their own point at: the leads converted into it, its opportunities.
+func (s *Service) deleteBlockers(ctx context.Context, tx bun.Tx, id string) error {
+	tenant := auth.From(ctx).TenantID
+	n, err := tx.NewSelect().Table("leads").Where("tenant_id = ? AND converted_customer_id = ?", tenant, id).Count(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return apperr.Conflict("the customer has %d converted lead(s) linking to it; it is kept as the record of their conversion", n)
+	}
+	if n, err = tx.NewSelect().Table("opportunities").Where("tenant_id = ? AND customer_id = ?", tenant, id).Count(ctx); err != nil {
+		return err
+	}
+	if n > 0 {
+		return apperr.Conflict("the customer has %d opportunities; delete them or keep the customer", n)
+	}
+	return nil
+}
+
+// deleteContacts deletes the customer's contacts, each with its audit entry.
+func (s *Service) deleteContacts(ctx context.Context, tx bun.Tx, id string) (Deleted, error) {
+	gone := Deleted{TenantID: auth.From(ctx).TenantID, CustomerID: id}
+	var contacts []Contact
+	if err := tx.NewSelect().Model(&contacts).Where("ct.tenant_id = ? AND ct.customer_id = ?", gone.TenantID, id).
+		OrderExpr("ct.id").Scan(ctx); err != nil {
+		return gone, err
+	}
+	for i := range contacts {
+		if err := audit.Record(ctx, tx, audit.Delete, "contact", contacts[i].ID, audit.Diff(&contacts[i], nil)); err != nil {
+			return gone, err
+		}
+		gone.ContactIDs = append(gone.ContactIDs, contacts[i].ID)
+	}
+	_, err := tx.NewDelete().Table("contacts").Where("tenant_id = ? AND customer_id = ?", gone.TenantID, id).Exec(ctx)
+	return gone, err
 }
 
 func emptyToNil(s string) *string {

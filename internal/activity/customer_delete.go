@@ -1,0 +1,60 @@
+package activity
+
+import (
+	"context"
+
+	"github.com/uptrace/bun"
+
+	"github.com/rudder-crm/rudder/internal/audit"
+	"github.com/rudder-crm/rudder/internal/customer"
+)
+
+// inChunk bounds the ids of one IN list, well under either database's
+// limit on bound parameters.
+const inChunk = 500
+
+// DeleteCustomerActivities is the customer delete hook of activities: the
+// activities on the deleted customer and its contacts go with them, each
+// with its audit entry, and so do their reminders in the inbox. Kept, they
+// would still show in my-day and the inbox (their copied subject owner
+// makes them visible) pointing at a record that is gone.
+func DeleteCustomerActivities(ctx context.Context, tx bun.Tx, d customer.Deleted) (func(), error) {
+	for _, s := range []struct {
+		typ string
+		ids []string
+	}{{"customer", []string{d.CustomerID}}, {"contact", d.ContactIDs}} {
+		for ids := s.ids; len(ids) > 0; {
+			n := min(inChunk, len(ids))
+			if err := deleteSubjects(ctx, tx, d.TenantID, s.typ, ids[:n]); err != nil {
+				return nil, err
+			}
+			ids = ids[n:]
+		}
+	}
+	return nil, nil
+}
+
+// deleteSubjects deletes the activities on some subjects of one type.
+func deleteSubjects(ctx context.Context, tx bun.Tx, tenant, typ string, subjectIDs []string) error {
+	on := func(alias string) (string, []any) {
+		return alias + "tenant_id = ? AND " + alias + "subject_type = ? AND " + alias + "subject_id IN (?)",
+			[]any{tenant, typ, bun.In(subjectIDs)}
+	}
+	var rows []Activity
+	where, args := on("a.")
+	if err := tx.NewSelect().Model(&rows).Where(where, args...).OrderExpr("a.id").Scan(ctx); err != nil || len(rows) == 0 {
+		return err
+	}
+	for i := range rows {
+		if err := audit.Record(ctx, tx, audit.Delete, "activity", rows[i].ID, audit.Diff(&rows[i], nil)); err != nil {
+			return err
+		}
+	}
+	where, args = on("")
+	if _, err := tx.NewDelete().Table("inbox_items").Where("tenant_id = ? AND link_type = 'activity'", tenant).
+		Where("link_id IN (SELECT id FROM activities WHERE "+where+")", args...).Exec(ctx); err != nil {
+		return err
+	}
+	_, err := tx.NewDelete().Table("activities").Where(where, args...).Exec(ctx)
+	return err
+}
