@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rudder-crm/rudder/internal/apitest"
+	"github.com/rudder-crm/rudder/internal/demo"
 	"github.com/rudder-crm/rudder/migrations"
 )
 
@@ -686,5 +687,40 @@ func TestGateRefusalNamesTaskIDs(t *testing.T) {
 			rep.Do("POST", path+"/tasks/"+*m.TaskID+"/done", nil).Want(200)
 		}
 		move(rep, o, st["报价"]).Want(200)
+	})
+}
+
+// TestDemoOpportunityContacts: the demo history names one or two of the
+// customer's own contacts on every opportunity, and the API gives them.
+func TestDemoOpportunityContacts(t *testing.T) {
+	each(t, func(t *testing.T, e *apitest.Env) {
+		ctx := context.Background()
+		if ok, err := demo.History(ctx, e.DB, time.Now().UTC(), demo.Size{Leads: 100, Customers: 30, Opportunities: 40, Months: 6}); err != nil || !ok {
+			t.Fatalf("history: %v %v", ok, err)
+		}
+		var bad int
+		if err := e.DB.Read.NewRaw(`SELECT COUNT(*) FROM opportunities o WHERE
+			(SELECT COUNT(*) FROM opportunity_contacts oc WHERE oc.opportunity_id = o.id) NOT IN (1, 2)
+			OR EXISTS (SELECT 1 FROM opportunity_contacts oc JOIN contacts c ON c.id = oc.contact_id
+				WHERE oc.opportunity_id = o.id AND c.customer_id <> o.customer_id)`).Scan(ctx, &bad); err != nil || bad != 0 {
+			t.Fatalf("%d opportunities without one or two of their customer's contacts (%v)", bad, err)
+		}
+		director := e.Demo("director@demo.local")
+		var page struct{ Items []map[string]any }
+		director.Do("GET", "/api/v1/opportunities?limit=10", nil).Want(200).JSON(&page)
+		sizes := map[int]bool{}
+		for _, it := range page.Items {
+			o := director.Do("GET", "/api/v1/opportunities/"+it["id"].(string), nil).Want(200).Map()
+			ids := o["contact_ids"].([]any)
+			sizes[len(ids)] = true
+			for _, id := range ids {
+				if c := director.Do("GET", "/api/v1/contacts/"+id.(string), nil).Want(200).Map(); c["customer_id"] != o["customer_id"] {
+					t.Fatalf("contact %v of another customer on %v", c, o["id"])
+				}
+			}
+		}
+		if len(page.Items) != 10 || !sizes[1] || !sizes[2] {
+			t.Fatalf("ten opportunities should show both one and two contacts: %v", sizes)
+		}
 	})
 }

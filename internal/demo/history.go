@@ -12,6 +12,7 @@ import (
 	"github.com/rudder-crm/rudder/internal/assign"
 	"github.com/rudder-crm/rudder/internal/audit"
 	"github.com/rudder-crm/rudder/internal/auth"
+	"github.com/rudder-crm/rudder/internal/customer"
 	"github.com/rudder-crm/rudder/internal/deal"
 	"github.com/rudder-crm/rudder/internal/lead"
 	"github.com/rudder-crm/rudder/internal/platform/db"
@@ -143,6 +144,9 @@ func (g *generator) run(ctx context.Context) error {
 	if err := g.insert(ctx, leads, customers, contacts, opps, moves, tasks, acts); err != nil {
 		return err
 	}
+	if err := insertBatches(ctx, g.tx, opportunityContacts(opps, contacts)); err != nil {
+		return err
+	}
 	if err := g.webSubmissions(ctx); err != nil {
 		return err
 	}
@@ -150,6 +154,32 @@ func (g *generator) run(ctx context.Context) error {
 	// just written, as the nightly run would make them.
 	_, err := (&scoring.Service{DB: g.d}).RecomputeAll(ctx, g.now)
 	return err
+}
+
+// opportunityContact links a contact to an opportunity (opportunity_contacts).
+type opportunityContact struct {
+	bun.BaseModel `bun:"table:opportunity_contacts"`
+	OpportunityID string `bun:"opportunity_id,pk"`
+	ContactID     string `bun:"contact_id,pk"`
+}
+
+// opportunityContacts names one or two of its customer's contacts on each
+// opportunity, so the detail's contacts are not empty: the customer's first
+// (primary) contact, and on every other opportunity the next one too. It
+// draws no random numbers, so the rest of the history stays as it was.
+func opportunityContacts(opps []*oppRow, contacts []*customer.Contact) []*opportunityContact {
+	byCustomer := map[string][]string{}
+	for _, c := range contacts {
+		byCustomer[c.CustomerID] = append(byCustomer[c.CustomerID], c.ID)
+	}
+	var out []*opportunityContact
+	for i, o := range opps {
+		cs := byCustomer[o.CustomerID]
+		for k := 0; k < len(cs) && k < 1+i%2; k++ {
+			out = append(out, &opportunityContact{OpportunityID: o.ID, ContactID: cs[k]})
+		}
+	}
+	return out
 }
 
 // webLeadsPerForm is how many visitors of each region's website form the
