@@ -13,9 +13,9 @@ var Permissions = []string{
 	"role.read", "role.write",
 	"token.manage",
 	"audit.read",
-	"lead.read", "lead.write", "lead.assign",
+	"lead.read", "lead.write", "lead.assign", "lead.export",
 	"pool.manage", "assignment.manage", "region.write",
-	"customer.read", "customer.write",
+	"customer.read", "customer.write", "customer.export",
 	"activity.read", "activity.write",
 	"deal.read", "deal.write", "pipeline.manage",
 	"contract.read", "contract.write", "contract.approve",
@@ -55,7 +55,8 @@ type BuiltinRole struct {
 }
 
 var business = []string{
-	"lead.read", "lead.write", "lead.assign", "customer.read", "customer.write", "activity.read", "activity.write",
+	"lead.read", "lead.write", "lead.assign", "lead.export", "customer.read", "customer.write", "customer.export",
+	"activity.read", "activity.write",
 	"deal.read", "deal.write", "contract.read", "contract.write",
 	"billing.read", "target.read", "analytics.read",
 }

@@ -12,7 +12,9 @@ import (
 	"github.com/rudder-crm/rudder/internal/platform/httpx"
 )
 
-type listInput struct {
+// FilterParams are the customer list's filters, shared by the list and
+// its export (exported: huma fills the fields of exported embedded structs only).
+type FilterParams struct {
 	Q           string `query:"q" maxLength:"100" doc:"Matches name, phone, email or website as a substring; a whole mobile number or e-mail address matches the customer's or one of its contacts', however either is written."`
 	OwnerID     string `query:"owner_id" format:"uuid"`
 	PoolID      string `query:"pool_id" format:"uuid" doc:"Only the customers in this customer pool (within your data scope)."`
@@ -25,6 +27,21 @@ type listInput struct {
 	PipelineMin int64  `query:"pipeline_min" minimum:"0" doc:"Scored open weighted pipeline at least this (minor units)."`
 	PipelineMax int64  `query:"pipeline_max" minimum:"-1" default:"-1" doc:"Scored open weighted pipeline at most this; -1: no bound."`
 	Sort        string `query:"sort" enum:"created_at,-created_at,name,-name" default:"-created_at"`
+}
+
+func (in *FilterParams) filter() Filter {
+	f := Filter{Q: in.Q, OwnerID: in.OwnerID, PoolID: in.PoolID, Industry: in.Industry, Region: in.Region, Grade: in.Grade, Sort: in.Sort}
+	if in.KeyCustomer != "" {
+		k := in.KeyCustomer == "true"
+		f.KeyCustomer = &k
+	}
+	f.WonMin, f.WonMax, f.PipelineMin, f.PipelineMax = bound(in.WonMin, 0), bound(in.WonMax, -1),
+		bound(in.PipelineMin, 0), bound(in.PipelineMax, -1)
+	return f
+}
+
+type listInput struct {
+	FilterParams
 	httpx.PageParams
 }
 
@@ -49,6 +66,7 @@ func customerField(prefix string) func(string) string {
 // Register mounts the customer, contact and lead-conversion routes.
 func Register(api huma.API, s *Service) {
 	registerCustomers(api, s)
+	registerExport(api, s)
 	registerContacts(api, s)
 	registerConvert(api, s)
 }
@@ -58,14 +76,7 @@ func registerCustomers(api huma.API, s *Service) {
 	httpx.Register(api, huma.Operation{OperationID: "list-customers", Method: http.MethodGet, Path: "/api/v1/customers",
 		Tags: []string{"customers"}, Summary: "List customers in my data scope"}, read,
 		func(ctx context.Context, in *listInput) (*struct{ Body httpx.Page[Customer] }, error) {
-			f := Filter{Q: in.Q, OwnerID: in.OwnerID, PoolID: in.PoolID, Industry: in.Industry, Region: in.Region, Grade: in.Grade, Sort: in.Sort}
-			if in.KeyCustomer != "" {
-				k := in.KeyCustomer == "true"
-				f.KeyCustomer = &k
-			}
-			f.WonMin, f.WonMax, f.PipelineMin, f.PipelineMax = bound(in.WonMin, 0), bound(in.WonMax, -1),
-				bound(in.PipelineMin, 0), bound(in.PipelineMax, -1)
-			page, err := s.List(ctx, f, in.Limit, in.Cursor)
+			page, err := s.List(ctx, in.filter(), in.Limit, in.Cursor)
 			return &struct{ Body httpx.Page[Customer] }{Body: page}, err
 		})
 	httpx.Register(api, huma.Operation{OperationID: "create-customer", Method: http.MethodPost, Path: "/api/v1/customers",

@@ -179,6 +179,9 @@ const enUS: Messages = {
   'action.copied': 'Copied',
   'action.backHome': 'Back to home',
 
+  'export.button': 'Export',
+  'export.xlsx': 'Export as Excel (.xlsx)',
+  'export.csv': 'Export as CSV',
   'common.actions': 'Actions',
   'common.all': 'All',
   'common.none': 'None',

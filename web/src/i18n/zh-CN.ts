@@ -177,6 +177,9 @@ const zhCN = {
   'action.copied': '已复制',
   'action.backHome': '返回首页',
 
+  'export.button': '导出',
+  'export.xlsx': '导出为 Excel（.xlsx）',
+  'export.csv': '导出为 CSV',
   'common.actions': '操作',
   'common.all': '全部',
   'common.none': '无',

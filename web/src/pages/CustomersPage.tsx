@@ -3,13 +3,14 @@
 // and leads) a create is refused over and can create anyway.
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { App, Button, Form, Input, Select, Table, Tag, type TableProps } from 'antd';
+import { App, Button, Form, Input, Select, Space, Table, Tag, type TableProps } from 'antd';
 import { FilterOutlined, PlusOutlined, StarFilled } from '@ant-design/icons';
 import { api } from '../api';
 import { useAuth } from '../auth';
 import { useI18n } from '../i18n';
 import { useApiError } from '../errors';
 import { formatDateTime } from '../format';
+import { ExportButton } from '../components/ExportButton';
 import { PageHeader } from '../components/PageHeader';
 import { LoadMore } from '../components/LoadMore';
 import { UserSelect } from '../components/UserSelect';
@@ -148,11 +149,14 @@ export default function CustomersPage() {
       <PageHeader
         title={t('nav.customers')}
         extra={
-          canWrite ? (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="create-customer">
-              {t('customer.create')}
-            </Button>
-          ) : null
+          <Space wrap>
+            {can('customer.export') && <ExportButton path="/customers/export" filters={params} testId="export-customers" />}
+            {canWrite && (
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="create-customer">
+                {t('customer.create')}
+              </Button>
+            )}
+          </Space>
         }
       />
       <div className="rudder-filters" data-testid="customers-filters">
