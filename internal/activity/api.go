@@ -14,7 +14,7 @@ import (
 type activityListInput struct {
 	SubjectType  string    `query:"subject_type" enum:"lead,customer,contact,opportunity"`
 	SubjectID    string    `query:"subject_id" format:"uuid"`
-	CustomerID   string    `query:"customer_id" format:"uuid" doc:"The customer's whole timeline: activities on the customer, on its contacts and on its opportunities."`
+	CustomerID   string    `query:"customer_id" format:"uuid" doc:"The customer's whole timeline: activities on the customer, on its contacts, on its opportunities and on the leads converted into it (each in your activity scope)."`
 	Kind         string    `query:"kind" enum:"call,visit,meeting,email,note,task"`
 	Status       string    `query:"status" enum:"planned,done,cancelled"`
 	OwnerID      string    `query:"owner_id" format:"uuid" doc:"Who does the activity."`

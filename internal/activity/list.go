@@ -14,8 +14,9 @@ import (
 // Filter narrows an activity list. Zero values do not filter.
 type Filter struct {
 	SubjectType, SubjectID, Kind, Status, OwnerID string
-	// CustomerID keeps the activities on the customer, its contacts and
-	// its opportunities: the customer's whole timeline, as one list.
+	// CustomerID keeps the activities on the customer, its contacts, its
+	// opportunities and the leads converted into it: the customer's whole
+	// timeline, as one list.
 	CustomerID                               string
 	DueFrom, DueTo, OccurredFrom, OccurredTo time.Time
 	Sort                                     string
@@ -118,10 +119,16 @@ func filter(q *bun.SelectQuery, f Filter) *bun.SelectQuery {
 		}
 	}
 	if f.CustomerID != "" {
+		// The leads converted into the customer are its history before it
+		// was one (a lead merged into another has its activities moved to
+		// the survivor, so converted_customer_id finds them all). Their
+		// activities are listed in the caller's activity scope like the
+		// rest: a lead out of scope keeps its activities out of sight.
 		q = q.Where(`((a.subject_type = 'customer' AND a.subject_id = ?)
 			OR (a.subject_type = 'contact' AND a.subject_id IN (SELECT ct.id FROM contacts AS ct WHERE ct.tenant_id = a.tenant_id AND ct.customer_id = ?))
-			OR (a.subject_type = 'opportunity' AND a.subject_id IN (SELECT o.id FROM opportunities AS o WHERE o.tenant_id = a.tenant_id AND o.customer_id = ?)))`,
-			f.CustomerID, f.CustomerID, f.CustomerID)
+			OR (a.subject_type = 'opportunity' AND a.subject_id IN (SELECT o.id FROM opportunities AS o WHERE o.tenant_id = a.tenant_id AND o.customer_id = ?))
+			OR (a.subject_type = 'lead' AND a.subject_id IN (SELECT l.id FROM leads AS l WHERE l.tenant_id = a.tenant_id AND l.converted_customer_id = ?)))`,
+			f.CustomerID, f.CustomerID, f.CustomerID, f.CustomerID)
 	}
 	for _, c := range []struct {
 		cond string

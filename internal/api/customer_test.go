@@ -733,3 +733,72 @@ func TestCustomerDeleteTakesItsRecords(t *testing.T) {
 		}
 	})
 }
+
+// TestCustomerTimelineHasItsLeads: the customer's timeline holds the
+// follow-ups made on the leads converted into it (the one it was made from
+// and one converted into it later), in the list's order and paging, and
+// not those of another lead; the leads' activities stay in the activity
+// scope (a rep handed the customer sees its own history, not the leads').
+func TestCustomerTimelineHasItsLeads(t *testing.T) {
+	each(t, func(t *testing.T, e *apitest.Env) {
+		rep, mgr := e.Demo("east1.rep1@demo.local"), e.Demo("east1.manager@demo.local")
+		at := func(daysAgo int) string { return time.Now().UTC().AddDate(0, 0, -daysAgo).Format(time.RFC3339) }
+		log := func(typ, id, title string, daysAgo int) string {
+			return newActivity(t, rep, map[string]any{"kind": "call", "subject_type": typ, "subject_id": id, "title": title,
+				"occurred_at": at(daysAgo)})["id"].(string)
+		}
+		first := newLead(t, rep, map[string]any{"contact_name": "周经理", "company": "时间线线索公司"})["id"].(string)
+		second := newLead(t, rep, map[string]any{"contact_name": "吴经理", "allow_duplicate": true})["id"].(string)
+		stray := newLead(t, rep, map[string]any{"contact_name": "郑经理", "allow_duplicate": true})["id"].(string)
+		onFirst := log("lead", first, "转化前的电话", 5)
+		onSecond := log("lead", second, "第二条线索的电话", 3)
+		log("lead", stray, "别的线索", 4)
+		var cv conversion
+		rep.Do("POST", "/api/v1/leads/"+first+"/convert", map[string]any{"customer": map[string]any{}}).Want(201).JSON(&cv)
+		cust := cv.Customer["id"].(string)
+		rep.Do("POST", "/api/v1/leads/"+second+"/convert", map[string]any{"customer_id": cust}).Want(201)
+		onCust := log("customer", cust, "客户电话", 4)
+		onContact := log("contact", cv.Contact["id"].(string), "联系人电话", 1)
+		pages := func(c *apitest.Client, query string) []string {
+			t.Helper()
+			var got []string
+			cursor := ""
+			for n := 0; n < 10; n++ {
+				var page struct {
+					Items      []map[string]any
+					NextCursor string `json:"next_cursor"`
+				}
+				c.Do("GET", "/api/v1/activities?limit=2&customer_id="+cust+query+"&cursor="+url.QueryEscape(cursor), nil).Want(200).JSON(&page)
+				for _, a := range page.Items {
+					got = append(got, a["id"].(string))
+				}
+				if cursor = page.NextCursor; cursor == "" {
+					break
+				}
+			}
+			return got
+		}
+		// Newest first by when it happened (the UI's history), and by creation.
+		if got, want := pages(rep, "&sort=-occurred_at"), []string{onContact, onSecond, onCust, onFirst}; !slices.Equal(got, want) {
+			t.Fatalf("by occurred_at: %v, want %v", got, want)
+		}
+		if got, want := pages(rep, ""), []string{onContact, onCust, onSecond, onFirst}; !slices.Equal(got, want) {
+			t.Fatalf("by creation: %v, want %v", got, want)
+		}
+		if got := pages(rep, "&subject_type=lead"); !slices.Equal(got, []string{onSecond, onFirst}) {
+			t.Fatalf("lead activities of the timeline: %v", got)
+		}
+		// Handed to another rep, the customer's timeline shows them what is
+		// in their activity scope: the customer's, not the leads' (still
+		// rep1's); the manager sees it whole.
+		c := rep.Do("GET", "/api/v1/customers/"+cust, nil).Want(200).Map()
+		mgr.Do("PATCH", "/api/v1/customers/"+cust, map[string]any{"owner_id": me(t, e.Demo("east1.rep2@demo.local"))["id"]},
+			"If-Match", fmt.Sprintf(`"%v"`, c["version"])).Want(200)
+		if got := pages(e.Demo("east1.rep2@demo.local"), "&sort=-occurred_at"); !slices.Equal(got, []string{onContact, onCust}) {
+			t.Fatalf("the new owner's timeline: %v", got)
+		}
+		if got := pages(mgr, "&sort=-occurred_at"); len(got) != 4 {
+			t.Fatalf("the manager's timeline: %v", got)
+		}
+	})
+}
