@@ -24,6 +24,7 @@ const DuplicatesPage = lazy(() => import('./pages/DuplicatesPage'));
 const CustomersPage = lazy(() => import('./pages/CustomersPage'));
 const CustomerPage = lazy(() => import('./pages/CustomerPage'));
 const ScoringModelPage = lazy(() => import('./pages/ScoringModelPage'));
+const PipelinesPage = lazy(() => import('./pages/PipelinesPage'));
 const CustomerMatrixPage = lazy(() => import('./pages/CustomerMatrixPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
@@ -61,6 +62,7 @@ export default function App() {
               <Route path="opportunities/board" element={page(<BoardPage />, 'deal.read')} />
               <Route path="analytics/funnel" element={page(<FunnelPage />, 'analytics.read')} />
               <Route path="analytics/customer-matrix" element={page(<CustomerMatrixPage />, 'analytics.read')} />
+              <Route path="admin/pipelines" element={page(<PipelinesPage />, 'pipeline.manage')} />
               <Route path="admin/scoring" element={page(<ScoringModelPage />, 'customer.read')} />
               <Route path="admin/users" element={page(<UsersPage />, 'user.read')} />
               <Route path="admin/departments" element={page(<DepartmentsPage />, 'department.read')} />

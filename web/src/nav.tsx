@@ -14,6 +14,7 @@ import { CalendarOutlined, InboxOutlined } from '@ant-design/icons';
 import { ShopOutlined } from '@ant-design/icons';
 import { AppstoreOutlined, StarOutlined } from '@ant-design/icons';
 import { FormOutlined } from '@ant-design/icons';
+import { NodeIndexOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { MessageKey } from './i18n';
 
@@ -51,6 +52,7 @@ export const NAV: NavItem[] = [
   // API tokens are the user's own; token.manage lets a user have them.
   { path: '/admin/tokens', label: 'nav.tokens', icon: <KeyOutlined />, testid: 'nav-tokens', permission: 'token.manage', group: 'admin' },
   { path: '/admin/web-forms', label: 'nav.webForms', icon: <FormOutlined />, testid: 'nav-web-forms', permission: 'webform.manage', group: 'admin' },
+  { path: '/admin/pipelines', label: 'nav.pipelines', icon: <NodeIndexOutlined />, testid: 'nav-pipelines', permission: 'pipeline.manage', group: 'admin' },
   { path: '/admin/scoring', label: 'nav.scoring', icon: <StarOutlined />, testid: 'nav-scoring', permission: 'scoring.manage', group: 'admin' },
   { path: '/admin/audit', label: 'nav.audit', icon: <AuditOutlined />, testid: 'nav-audit', permission: 'audit.read', group: 'admin' },
 ];
