@@ -54,6 +54,7 @@ func EmailKey(s string) string {
 
 // CompanyKey normalizes a company name: full-width folded to half-width,
 // lower case, a leading region in brackets dropped ("（上海）", "【深圳】"),
+// a known region in brackets dropped anywhere ("华为技术（深圳）有限公司"),
 // English legal forms dropped ("Co., Ltd.", "Inc."), spaces and punctuation
 // removed, then Chinese legal forms dropped ("有限公司", "集团"). Legal forms
 // are removed repeatedly but never down to nothing, so "公司" stays "公司".
@@ -61,6 +62,7 @@ func EmailKey(s string) string {
 func CompanyKey(s string) string {
 	s = strings.ToLower(foldWidth(s))
 	s = dropRegionPrefix(s)
+	s = dropBracketedRegions(s)
 	s = dropEnglishForms(s)
 	s = strings.Map(func(r rune) rune {
 		if isSep(r) {
@@ -116,6 +118,65 @@ func dropRegionPrefix(s string) string {
 		return s
 	}
 	return rest
+}
+
+// dropBracketedRegions removes bracketed groups anywhere in s that name a
+// known region ("(深圳)", "（中国）"), unless nothing would be left. Unlike
+// the leading group, one inside a name is dropped only when it is a region
+// we know: "（集团）" or a brand in brackets is part of the name.
+func dropBracketedRegions(s string) string {
+	for from := 0; ; {
+		i := strings.IndexFunc(s[from:], func(r rune) bool { return strings.ContainsRune(openers, r) })
+		if i < 0 {
+			return s
+		}
+		i += from
+		_, osize := utf8.DecodeRuneInString(s[i:])
+		j := strings.IndexFunc(s[i+osize:], func(r rune) bool { return strings.ContainsRune(closers, r) })
+		if j < 0 {
+			return s
+		}
+		j += i + osize
+		_, csize := utf8.DecodeRuneInString(s[j:])
+		rest := s[:i] + s[j+csize:]
+		if !isRegion(s[i+osize:j]) || strings.TrimFunc(rest, isSep) == "" {
+			from = i + osize
+			continue
+		}
+		s, from = rest, i
+	}
+}
+
+// regions are the names in brackets a company key ignores: the country,
+// provinces and autonomous regions, and the larger cities, each also with its
+// 省/市 suffix (isRegion). Unbracketed region names stay part of the name:
+// 上海银行 and 北京银行 are different banks.
+var regions = map[string]bool{}
+
+func init() {
+	for _, r := range strings.Fields(`中国 中国大陆 大陆 香港 澳门 台湾
+		北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州
+		云南 陕西 甘肃 青海 内蒙古 广西 西藏 宁夏 新疆
+		深圳 广州 杭州 南京 苏州 成都 武汉 西安 厦门 青岛 大连 宁波 沈阳 长沙 郑州 济南 合肥 福州 昆明 无锡 东莞 佛山
+		珠海 哈尔滨 长春 石家庄 太原 南昌 南宁 贵阳 兰州 海口 三亚 乌鲁木齐 呼和浩特 银川 西宁 拉萨 常州 温州 绍兴 嘉兴
+		烟台 泉州 中山 惠州 台州 金华 徐州 南通 扬州 潍坊 洛阳 唐山 保定 廊坊 芜湖 镇江 湖州 江门 汕头 临沂 淄博 威海
+		china hongkong shanghai beijing shenzhen guangzhou`) {
+		regions[r] = true
+	}
+}
+
+// isRegion reports whether the text in a pair of brackets names a region.
+func isRegion(s string) bool {
+	s = strings.TrimFunc(s, unicode.IsSpace)
+	if regions[s] {
+		return true
+	}
+	for _, suffix := range []string{"省", "市", "自治区", "特别行政区"} {
+		if rest, ok := strings.CutSuffix(s, suffix); ok && regions[rest] {
+			return true
+		}
+	}
+	return false
 }
 
 // englishForms are legal forms as word sequences; a form matches only as

@@ -92,7 +92,23 @@ func TestCompanyKey(t *testing.T) {
 		{"Blltd", "blltd"},       // so does "ltd"
 		{"Megacorp", "megacorp"}, // and "corp"
 		{"AT&T Inc.", "att"},
-		{"联想（北京）有限公司", "联想北京"}, // only a leading region is dropped
+		// A known region in brackets anywhere; other bracketed text stays.
+		{"联想（北京）有限公司", "联想"},
+		{"华为技术（深圳）有限公司", "华为技术"},
+		{"华为技术(深圳)有限公司", "华为技术"},
+		{"华为技术 (深圳市) 有限公司", "华为技术"},
+		{"可口可乐（中国）饮料有限公司", "可口可乐饮料"},
+		{"耐克体育(中国)有限公司", "耐克体育"},
+		{"Huawei (Shenzhen) Co., Ltd.", "huawei"},
+		{"华为技术有限公司（广东省）", "华为技术"},
+		{"（上海）华为（深圳）有限公司", "华为"},
+		{"腾讯（微信）有限公司", "腾讯微信"},   // not a region
+		{"华润（海南岛）有限公司", "华润海南岛"}, // not on the list
+		{"上海银行", "上海银行"},         // an unbracketed region is part of the name
+		{"北京（银行）", "北京银行"},
+		{"华为(深圳", "华为深圳"}, // unclosed
+		{"华为（深圳）", "华为"},
+		{"(深圳)(上海)", "上海"}, // never down to nothing
 		// Never down to nothing.
 		{"公司", "公司"},
 		{"有限公司", "有限"}, // degenerate, but stable
@@ -115,6 +131,7 @@ func TestCompanyKeySameCompany(t *testing.T) {
 		{"上海锦程智能科技有限公司", "上海锦程智能科技", "上海 锦程 智能科技 有限公司", "（上海）上海锦程智能科技公司"},
 		{"ABC Trading Co., Ltd.", "abc trading", "ＡＢＣ　Ｔｒａｄｉｎｇ", "ABC-Trading Limited"},
 		{"杭州海康威视数字技术股份有限公司", "杭州海康威视数字技术有限公司", "杭州海康威视数字技术"},
+		{"华为技术有限公司", "华为技术（深圳）有限公司", "华为技术(深圳)有限公司", "（深圳）华为技术有限公司", "华为技术（中国）有限公司"},
 	}
 	for _, g := range groups {
 		want := CompanyKey(g[0])
@@ -130,6 +147,7 @@ var fuzzSeeds = []string{
 	"华为技术有限公司", "（上海）携程商务有限公司", "【深圳】", "Huawei Technologies Co., Ltd.", "Zinc", "Foo Ltd. Inc.",
 	"公司有限公司", "+86 138 0013 8000", "008613800138000", "ＡＢＣ　科技", "(", ")(", "【】公司", "\xff\xfe", "a\u200bb",
 	"inc inc", "科技 inc 公司", "co., ltd.", "İstanbul Ltd", "ǅ", "\u3000\u3000",
+	"华为技术（深圳）有限公司", "(深圳)(上海)", "a(中国", "（中国）（北京市）", "x【上海】】", "(china)(",
 }
 
 func FuzzCompanyKey(f *testing.F) {
@@ -142,6 +160,12 @@ func FuzzCompanyKey(f *testing.F) {
 			t.Fatalf("not idempotent: %q → %q → %q", s, k, again)
 		}
 		checkKey(t, s, k)
+		// A region in brackets after any bracket-free name leaves its key.
+		if k != "" && !strings.ContainsAny(foldWidth(s), openers+closers) {
+			if with := CompanyKey(s + "（深圳市）"); with != k {
+				t.Fatalf("a bracketed region changed the key: %q → %q, with it %q", s, k, with)
+			}
+		}
 	})
 }
 
