@@ -617,3 +617,72 @@ func TestImportListAndCancel(t *testing.T) {
 		}
 	})
 }
+
+// TestImportLeadHistory: a lead an import created says so in its history
+// (by whom, which import, which file), and an import that updates a lead
+// writes the changed fields to its history like an update by hand, naming
+// the import; rows that change nothing write nothing.
+func TestImportLeadHistory(t *testing.T) {
+	each(t, func(t *testing.T, e *apitest.Env) {
+		rep := e.Demo("east1.rep1@demo.local")
+		self := me(t, rep)
+		old := rep.Do("POST", "/api/v1/leads", map[string]any{"contact_name": "老客户", "phone": "13844440001", "source": "官网"}).Want(201).Map()
+		oldPath := "/api/v1/leads/" + old["id"].(string)
+		mapping := map[string]string{"0": "contact_name", "1": "phone", "2": "source"}
+		run := func(name, data, policy string) string {
+			var up importAnswer
+			upload(t, rep, name, []byte(data)).Want(201).JSON(&up)
+			if j := startImport(t, rep, up.Import.ID, map[string]any{"mapping": mapping, "duplicate_policy": policy}); j.Status != "done" {
+				t.Fatalf("%s: %+v", name, j)
+			}
+			return up.Import.ID
+		}
+		first := run("首批线索.csv", "姓名,手机,来源\n新客户,13844440002,展会\n", "skip")
+		var newID string
+		if err := e.DB.Read.NewSelect().Table("leads").Column("id").Where("phone_key = ?", "13844440002").Scan(context.Background(), &newID); err != nil {
+			t.Fatal(err)
+		}
+		newPath := "/api/v1/leads/" + newID
+		h := historyOf(t, rep, newPath)
+		if len(h.Items) != 1 || h.Items[0].Action != "create" || !hasChange(h.Items[0].Changes, "import_id", first) ||
+			!hasChange(h.Items[0].Changes, "import_file_name", "首批线索.csv") {
+			t.Fatalf("imported lead's history: %+v", h)
+		}
+		var origin struct{ Items []map[string]any }
+		rep.Do("GET", newPath+"/history", nil).Want(200).JSON(&origin)
+		if origin.Items[0]["actor_name"] != self["name"] || origin.Items[0]["actor_id"] != self["id"] {
+			t.Fatalf("the import's origin entry names who ran it: %v", origin.Items[0])
+		}
+		// Rows 1 and 2 change the leads; row 3 repeats the old lead's new values.
+		second := run("更新.csv", "姓名,手机,来源\n新名字,13844440001,转介绍\n新客户,13844440002,官网\n新名字,13844440001,转介绍\n", "update")
+		h = historyOf(t, rep, oldPath)
+		if len(h.Items) != 2 || h.Items[0].Action != "update" || !hasChange(h.Items[0].Changes, "import_id", second) ||
+			!hasChange(h.Items[0].Changes, "import_file_name", "更新.csv") {
+			t.Fatalf("updated lead's history: %+v", h)
+		}
+		fields := map[string][2]any{}
+		for _, c := range h.Items[0].Changes {
+			fields[c.Field] = [2]any{c.Old, c.New}
+		}
+		if len(fields) != 4 || fields["contact_name"] != [2]any{"老客户", "新名字"} || fields["source"] != [2]any{"官网", "转介绍"} {
+			t.Fatalf("changed fields: %v", fields)
+		}
+		// Paged one at a time: the update, then the import that created it.
+		var p1, p2 struct {
+			Items      []map[string]any
+			NextCursor string `json:"next_cursor"`
+		}
+		rep.Do("GET", newPath+"/history?limit=1", nil).Want(200).JSON(&p1)
+		if len(p1.Items) != 1 || p1.Items[0]["action"] != "update" || p1.NextCursor == "" {
+			t.Fatalf("page 1: %+v", p1)
+		}
+		rep.Do("GET", newPath+"/history?limit=1&cursor="+p1.NextCursor, nil).Want(200).JSON(&p2)
+		if len(p2.Items) != 1 || p2.Items[0]["action"] != "create" || p2.NextCursor != "" {
+			t.Fatalf("page 2: %+v", p2)
+		}
+		// A lead created by hand has no import origin: its own create entry.
+		if h := historyOf(t, rep, oldPath); h.Items[1].Action != "create" || hasChange(h.Items[1].Changes, "import_id", first) {
+			t.Fatalf("hand-made lead's history: %+v", h.Items[1])
+		}
+	})
+}

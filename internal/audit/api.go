@@ -102,6 +102,19 @@ type historyInput struct {
 // visible must answer a not-found error when the caller may not see the
 // record, so history never reveals what the record itself would not.
 func RegisterHistory(api huma.API, d *db.DB, resource, objectType string, access httpx.Access, visible func(ctx context.Context, id string) error) {
+	RegisterHistoryWithOrigin(api, d, resource, objectType, access, visible, nil)
+}
+
+// Origin is the oldest history entry of a record whose creation wrote none
+// of its own (a lead an import created: the import writes one entry for
+// all of them), made up from what the record says about it; nil when the
+// record has its own.
+type Origin func(ctx context.Context, id string) (*Entry, error)
+
+// RegisterHistoryWithOrigin is RegisterHistory whose last page ends with
+// the record's origin entry, when it has one.
+func RegisterHistoryWithOrigin(api huma.API, d *db.DB, resource, objectType string, access httpx.Access,
+	visible func(ctx context.Context, id string) error, origin Origin) {
 	httpx.Register(api, huma.Operation{
 		OperationID: "history-" + objectType, Method: http.MethodGet, Path: "/api/v1/" + resource + "/{id}/history",
 		Tags: []string{resource}, Summary: "Change history of one " + objectType,
@@ -110,6 +123,24 @@ func RegisterHistory(api huma.API, d *db.DB, resource, objectType string, access
 			return nil, err
 		}
 		page, err := Search(ctx, d, Filter{ObjectType: objectType, ObjectID: in.ID}, in.Limit, in.Cursor)
-		return &pageOutput{Body: page}, err
+		if err != nil || origin == nil || page.NextCursor != "" {
+			return &pageOutput{Body: page}, err
+		}
+		return &pageOutput{Body: page}, withOrigin(ctx, &page, in, origin)
 	})
+}
+
+// withOrigin ends the last page with the origin entry; a full last page
+// gets a cursor instead, to an otherwise empty page that holds it.
+func withOrigin(ctx context.Context, page *httpx.Page[Entry], in *historyInput, origin Origin) error {
+	o, err := origin(ctx, in.ID)
+	if err != nil || o == nil {
+		return err
+	}
+	if n := len(page.Items); n >= in.Limit {
+		page.NextCursor = httpx.EncodeCursor("-id", page.Items[n-1].ID)
+		return nil
+	}
+	page.Items = append(page.Items, *o)
+	return nil
 }

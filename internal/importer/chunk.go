@@ -10,6 +10,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/rudder-crm/rudder/internal/audit"
 	"github.com/rudder-crm/rudder/internal/lead"
 	"github.com/rudder-crm/rudder/internal/platform/db"
 	"github.com/rudder-crm/rudder/internal/platform/ids"
@@ -38,7 +39,7 @@ type chunkPlan struct {
 	insRow  []int          // the file row of each insert, for "duplicates row N"
 	pending map[string]int // "p:"/"e:" key → index in inserts
 	updates []*existing
-	seen    map[string]bool // ids of the leads in updates
+	before  map[string][numFields]string // each updated lead's values as read, for its audit entry
 	errs    []importError
 }
 
@@ -79,7 +80,7 @@ func (r *runner) writeChunk(ctx context.Context, c *chunk) {
 		now := time.Now().UTC()
 		p := r.plan(c, m, now)
 		if len(p.inserts) > 0 {
-			if err := insertLeads(ctx, tx.Tx, conn, p.inserts); err != nil {
+			if err := insertLeads(ctx, tx.Tx, conn, p.inserts, r.job.ID); err != nil {
 				return err
 			}
 		}
@@ -152,8 +153,11 @@ func (r *runner) onConn(ctx context.Context, fn func(ctx context.Context, tx bun
 
 // write applies a plan's updates and notes inside tx. A lead is updated
 // only at the version the plan merged the row into: any other writer's
-// change in between retries the chunk rather than being overwritten.
+// change in between retries the chunk rather than being overwritten. Each
+// updated lead gets an audit entry of its changed fields, like an update by
+// hand, naming the import it came from.
 func (r *runner) write(ctx context.Context, tx bun.Tx, p *chunkPlan, now time.Time) error {
+	entries := make([]*audit.Entry, 0, len(p.updates))
 	for _, e := range p.updates {
 		res, err := tx.NewUpdate().Table("leads").
 			Set("contact_name = ?, company = ?, title = ?, phone = ?, email = ?, wechat = ?, source = ?, region = ?, industry = ?, notes = ?",
@@ -169,6 +173,18 @@ func (r *runner) write(ctx context.Context, tx bun.Tx, p *chunkPlan, now time.Ti
 		} else if n == 0 {
 			return errChanged
 		}
+		if changes := r.changes(p.before[e.ID], e.vals()); changes != nil {
+			entry, err := audit.NewEntry(ctx, audit.Update, "lead", e.ID, changes)
+			if err != nil {
+				return err
+			}
+			entries = append(entries, entry)
+		}
+	}
+	if len(entries) > 0 {
+		if _, err := tx.NewInsert().Model(&entries).Exec(ctx); err != nil {
+			return err
+		}
 	}
 	if len(p.errs) > 0 {
 		if _, err := tx.NewInsert().Model(&p.errs).Exec(ctx); err != nil {
@@ -178,10 +194,26 @@ func (r *runner) write(ctx context.Context, tx bun.Tx, p *chunkPlan, now time.Ti
 	return nil
 }
 
+// changes are the fields an import changed on a lead, plus the import
+// itself (import_id, import_file_name) so its history says where the
+// change came from; nil when the rows changed nothing.
+func (r *runner) changes(old, new [numFields]string) []audit.Change {
+	var cs []audit.Change
+	for i := range old {
+		if old[i] != new[i] {
+			cs = append(cs, audit.Change{Field: fields[i].name, Old: old[i], New: new[i]})
+		}
+	}
+	if cs == nil {
+		return nil
+	}
+	return append(cs, audit.Change{Field: "import_id", New: r.job.ID}, audit.Change{Field: "import_file_name", New: r.job.FileName})
+}
+
 // plan decides each row of the chunk against the matches: create, update,
 // skip or refuse, with a duplicate note for every row that matched.
 func (r *runner) plan(c *chunk, m *matches, now time.Time) *chunkPlan {
-	p := &chunkPlan{inserts: make([]lead.Lead, 0, len(c.rows)), pending: map[string]int{}, seen: map[string]bool{}}
+	p := &chunkPlan{inserts: make([]lead.Lead, 0, len(c.rows)), pending: map[string]int{}, before: map[string][numFields]string{}}
 	p.errors = c.errorRows
 	p.errs = append([]importError(nil), c.errs...) // a retried chunk plans again from its rows
 	dept := nilIfEmpty(r.p.DepartmentID)
@@ -243,11 +275,11 @@ func (r *runner) decide(p *chunkPlan, m *matches, rw *row) bool {
 			Message: hit.phrase() + ", which is outside your data scope; not updated"})
 	case hit.lead != nil:
 		e := hit.lead
-		if !p.seen[e.ID] {
-			p.seen[e.ID] = true
+		v := e.vals()
+		if _, seen := p.before[e.ID]; !seen {
+			p.before[e.ID] = v
 			p.updates = append(p.updates, e)
 		}
-		v := e.vals()
 		merge(&v, rw.vals, r.cols)
 		e.ContactName, e.Company, e.Title, e.Phone, e.Email = v[0], v[1], v[2], v[3], v[4]
 		e.WeChat, e.Source, e.Region, e.Industry, e.Notes = v[5], v[6], v[7], v[8], v[9]

@@ -21,7 +21,7 @@ const insertBatch = 100
 
 var leadCols = []string{"id", "tenant_id", "contact_name", "company", "title", "phone", "email", "wechat", "source", "region",
 	"industry", "status", "owner_id", "department_id", "assigned_at", "notes", "phone_key", "email_key", "company_key",
-	"created_by", "created_at", "updated_at", "version"}
+	"created_by", "created_at", "updated_at", "version", "import_id"}
 
 // insertSQL is a multi-row INSERT of n leads with ? placeholders (SQLite).
 func insertSQL(n int) string {
@@ -50,7 +50,7 @@ func bunTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.99
 // copyLeads writes a chunk's leads with COPY (binary), through the
 // connection the chunk's transaction runs on: no statement to parse, no
 // per-row parameters, far less work per row than any INSERT.
-func copyLeads(ctx context.Context, conn *sql.Conn, leads []lead.Lead) error {
+func copyLeads(ctx context.Context, conn *sql.Conn, leads []lead.Lead, importID string) error {
 	rows := make([][]any, len(leads))
 	for i := range leads {
 		l := &leads[i]
@@ -60,7 +60,7 @@ func copyLeads(ctx context.Context, conn *sql.Conn, leads []lead.Lead) error {
 		}
 		rows[i] = []any{l.ID, l.TenantID, l.ContactName, l.Company, l.Title, l.Phone, l.Email, l.WeChat, l.Source,
 			l.Region, l.Industry, l.Status, *l.OwnerID, dept, *l.AssignedAt, l.Notes, l.PhoneKey, l.EmailKey,
-			l.CompanyKey, l.CreatedBy, l.CreatedAt, l.UpdatedAt, l.Version}
+			l.CompanyKey, l.CreatedBy, l.CreatedAt, l.UpdatedAt, l.Version, importID}
 	}
 	return conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
@@ -72,11 +72,12 @@ func copyLeads(ctx context.Context, conn *sql.Conn, leads []lead.Lead) error {
 	})
 }
 
-// insertLeads writes leads inside tx: on PostgreSQL by COPY through conn
-// (the connection tx runs on), on SQLite with prepared multi-row INSERTs.
-func insertLeads(ctx context.Context, tx *sql.Tx, conn *sql.Conn, leads []lead.Lead) error {
+// insertLeads writes leads of import importID inside tx: on PostgreSQL by
+// COPY through conn (the connection tx runs on), on SQLite with prepared
+// multi-row INSERTs.
+func insertLeads(ctx context.Context, tx *sql.Tx, conn *sql.Conn, leads []lead.Lead, importID string) error {
 	if conn != nil {
-		return copyLeads(ctx, conn, leads)
+		return copyLeads(ctx, conn, leads, importID)
 	}
 	var full *sql.Stmt
 	defer func() {
@@ -97,7 +98,7 @@ func insertLeads(ctx context.Context, tx *sql.Tx, conn *sql.Conn, leads []lead.L
 			now := bunTime(l.CreatedAt)
 			args = append(args, l.ID, l.TenantID, l.ContactName, l.Company, l.Title, l.Phone, l.Email, l.WeChat, l.Source,
 				l.Region, l.Industry, l.Status, *l.OwnerID, dept, bunTime(*l.AssignedAt), l.Notes, l.PhoneKey, l.EmailKey,
-				l.CompanyKey, l.CreatedBy, now, bunTime(l.UpdatedAt), l.Version)
+				l.CompanyKey, l.CreatedBy, now, bunTime(l.UpdatedAt), l.Version, importID)
 		}
 		var err error
 		if len(batch) == insertBatch {

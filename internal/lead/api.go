@@ -128,10 +128,10 @@ func Register(api huma.API, s *Service) {
 			}
 			return nil, s.Delete(ctx, in.ID, v)
 		})
-	audit.RegisterHistory(api, s.DB, "leads", "lead", read, func(ctx context.Context, id string) error {
+	audit.RegisterHistoryWithOrigin(api, s.DB, "leads", "lead", read, func(ctx context.Context, id string) error {
 		_, err := s.Get(ctx, id)
 		return err
-	})
+	}, s.importOrigin)
 }
 
 func registerDuplicates(api huma.API, s *Service, read httpx.Access) {

@@ -53,6 +53,8 @@ type Lead struct {
 	// A merged lead is kept for its history; set by a merge only.
 	MergedIntoID *string    `bun:"merged_into_id" json:"merged_into_id" doc:"The lead this one was merged into; a merged lead is disqualified and out of lists and duplicate checks."`
 	MergedAt     *time.Time `bun:"merged_at" json:"merged_at" audit:"-"`
+	// Set by an import for the leads it creates only.
+	ImportID *string `bun:"import_id" json:"import_id" audit:"-" doc:"The import that created the lead; absent for leads made otherwise."`
 	// The dedupe keys are derived from phone, email and company; they are not
 	// part of the API and not audited (the fields they come from are).
 	PhoneKey   string    `bun:"phone_key" json:"-" audit:"-"`
