@@ -430,3 +430,67 @@ func TestCustomerTimelineHasEveryContact(t *testing.T) {
 	p.waitText(tid("customer-tab-opportunities"), "商机 (101)")
 	p.waitGone(tid("load-more"))
 }
+
+// TestCustomerDelete: a customer with an opportunity is refused with a
+// dialog that says why, in Chinese, and nothing goes; a customer without is
+// deleted with its contact and the task on it, which leaves the rep's day.
+func TestCustomerDelete(t *testing.T) {
+	env := startServer(t)
+	rep := env.Login(rep1Email, demoPassword)
+	var kept, gone apiCustomer
+	rep.Do("POST", "/api/v1/customers", map[string]any{"name": "有商机的客户"}).Want(http.StatusCreated).JSON(&kept)
+	rep.Do("POST", "/api/v1/opportunities", map[string]any{"customer_id": kept.ID, "name": "在谈商机",
+		"amount": map[string]any{"amount": 100000, "currency": "CNY"}, "expected_close": "2030-06-30"}).Want(http.StatusCreated)
+	rep.Do("POST", "/api/v1/customers", map[string]any{"name": "要删除的客户"}).Want(http.StatusCreated).JSON(&gone)
+	rep.Do("POST", "/api/v1/contacts", map[string]any{"customer_id": gone.ID, "name": "将删联系人"}).Want(http.StatusCreated)
+	rep.Do("POST", "/api/v1/activities", map[string]any{"kind": "task", "subject_type": "customer", "subject_id": gone.ID,
+		"title": "删除前的逾期任务", "due_at": "2020-01-01T00:00:00Z"}).Want(http.StatusCreated)
+
+	p := openPage(t, env, 1280, 900)
+	p.goTo("/login")
+	p.login(rep1Email, demoPassword)
+	p.goTo("/customers/" + kept.ID)
+	p.click(tid("customer-delete"))
+	p.waitText(".ant-popover", "其联系人、跟进记录和附件将一并删除")
+	p.click(tid("customer-delete-ok"))
+	p.waitText(".ant-modal", "不能删除此客户", "该客户有 1 个商机")
+	p.shot("customer-delete-refused")
+	p.click(".ant-modal .ant-btn-primary")
+	p.waitGone(".ant-modal")
+	if len(customersNamed(t, rep, "有商机的客户")) != 1 {
+		t.Fatal("the refused customer is gone")
+	}
+
+	p.goTo("/my-day")
+	p.waitText("body", "删除前的逾期任务")
+	p.goTo("/customers/" + gone.ID)
+	p.click(tid("customer-delete"))
+	p.click(tid("customer-delete-ok"))
+	p.waitPath("/customers")
+	if len(customersNamed(t, rep, "要删除的客户")) != 0 {
+		t.Fatal("the customer is still there")
+	}
+	p.goTo("/my-day")
+	p.waitText("body", "今日")
+	p.waitJS("the task gone from my day", `!document.body.innerText.includes("删除前的逾期任务")`)
+}
+
+// TestCustomerTimelineNamesItsLead: a call logged on a lead before it was
+// converted shows in the customer's timeline, named as the lead's.
+func TestCustomerTimelineNamesItsLead(t *testing.T) {
+	env := startServer(t)
+	rep := env.Login(rep1Email, demoPassword)
+	var lead struct{ ID string }
+	rep.Do("POST", "/api/v1/leads", map[string]any{"contact_name": "线索时期的钱经理", "company": "钱氏贸易"}).Want(http.StatusCreated).JSON(&lead)
+	rep.Do("POST", "/api/v1/activities", map[string]any{"kind": "call", "subject_type": "lead", "subject_id": lead.ID,
+		"title": "转化前的第一通电话"}).Want(http.StatusCreated)
+	var cv struct{ Customer apiCustomer }
+	rep.Do("POST", "/api/v1/leads/"+lead.ID+"/convert", map[string]any{"customer": map[string]any{}}).Want(http.StatusCreated).JSON(&cv)
+
+	p := openPage(t, env, 1280, 900)
+	p.goTo("/login")
+	p.login(rep1Email, demoPassword)
+	p.goTo("/customers/" + cv.Customer.ID + "?tab=timeline")
+	p.waitText(tid("activity-history"), "转化前的第一通电话", "线索：线索时期的钱经理")
+	p.shot("customer-timeline-lead")
+}

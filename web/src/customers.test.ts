@@ -6,6 +6,7 @@ import {
   createCustomerBody,
   customerListQuery,
   customerSortFromTable,
+  deleteBlock,
   keyModeOf,
   revenueText,
   sortContacts,
@@ -130,5 +131,13 @@ describe('list', () => {
     expect(customerSortFromTable('created_at', 'ascend')).toBe('created_at');
     expect(customerSortFromTable('score', 'ascend')).toBe('-created_at');
     expect(customerSortFromTable('name', null)).toBe('-created_at');
+  });
+});
+
+describe('delete refusals', () => {
+  it('reads what blocks a delete from the 409', () => {
+    expect(deleteBlock('the customer has 3 opportunities; delete them or keep the customer')).toEqual({ kind: 'opportunities', n: 3 });
+    expect(deleteBlock('the customer has 1 converted lead(s) linking to it; it is kept as the record of their conversion')).toEqual({ kind: 'leads', n: 1 });
+    expect(deleteBlock('something else')).toBeNull();
   });
 });

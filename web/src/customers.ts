@@ -255,3 +255,15 @@ export function customerListQuery(f: {
     sort: f.sort,
   };
 }
+
+/** Why the server refused to delete a customer (its 409), when it says so in a known way. */
+export type DeleteBlock = { kind: 'opportunities' | 'leads'; n: number };
+
+/** Reads the server's 409 detail for a customer delete ("the customer has 3 opportunities; …"). */
+export function deleteBlock(detail: string): DeleteBlock | null {
+  let m = detail.match(/has (\d+) opportunit/i);
+  if (m) return { kind: 'opportunities', n: Number(m[1]) };
+  m = detail.match(/has (\d+) converted lead/i);
+  if (m) return { kind: 'leads', n: Number(m[1]) };
+  return null;
+}

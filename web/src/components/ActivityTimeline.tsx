@@ -2,8 +2,8 @@
 // contacts and opportunities — merged into one list: what is planned (tasks, visit plans,
 // soonest first, with complete / cancel), then what happened, newest first, with "load more".
 // Each source is one keyset-paged API list: a subject's activities, or a customer's whole
-// timeline (customer_id: the customer, its contacts and its opportunities); the sources are
-// merged in the API's own order (see activities.ts).
+// timeline (customer_id: the customer, its contacts, its opportunities and the leads converted
+// into it); the sources are merged in the API's own order (see activities.ts).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { App, Button, Card, Empty, Input, Modal, Popconfirm, Radio, Space, Spin, Tag, Timeline, Typography } from 'antd';
 import {
@@ -129,8 +129,10 @@ const CUSTOMER_SOURCE = 'customer_id';
 interface Props {
   /** The subjects activities can be logged on; the first is the page's own record. Their activities are shown, unless customerId is set. */
   subjects: Subject[];
-  /** Show this customer's whole timeline (its contacts and opportunities included, however many) as one list. */
+  /** Show this customer's whole timeline (its contacts, opportunities and the leads converted into it included) as one list. */
   customerId?: string;
+  /** More subjects the timeline names but nothing is logged on (the lead a customer was converted from). */
+  named?: Subject[];
   /** After a follow-up was logged, completed or cancelled (the subject's last activity may have moved). */
   onChanged?: () => void;
 }
@@ -138,7 +140,7 @@ interface Props {
 const PLANNED_QUERY = { status: 'planned', sort: 'due_at' };
 const HISTORY_QUERY = { sort: '-occurred_at' };
 
-export function ActivityTimeline({ subjects, customerId, onChanged }: Props) {
+export function ActivityTimeline({ subjects, customerId, named, onChanged }: Props) {
   const { t } = useI18n();
   const { can } = useAuth();
   const onError = useApiError();
@@ -148,7 +150,7 @@ export function ActivityTimeline({ subjects, customerId, onChanged }: Props) {
   const sourceKeys = useMemo(() => (customerId ? [`${CUSTOMER_SOURCE}:${customerId}`] : subjects.map(subjectKey)), [customerId, subjects]);
   const planned = useMergedFeed(sourceKeys, PLANNED_QUERY, compareDue, generation, onError);
   const history = useMergedFeed(sourceKeys, HISTORY_QUERY, compareHistory, generation, onError);
-  const labels = useMemo(() => new Map(subjects.slice(1).map((s) => [subjectKey(s), s.label ?? ''])), [subjects]);
+  const labels = useMemo(() => new Map([...subjects.slice(1), ...(named ?? [])].map((s) => [subjectKey(s), s.label ?? ''])), [subjects, named]);
   // Planned activities are listed above; the history has what happened or was called off.
   const past = history.items.filter((a) => a.status !== 'planned');
 
@@ -164,7 +166,7 @@ export function ActivityTimeline({ subjects, customerId, onChanged }: Props) {
     if (k === own) return undefined;
     const known = labels.get(k);
     if (known !== undefined) return known;
-    return a.subject_type === 'contact' ? t('activity.on.contact', { name: '…' }) : a.subject_type === 'opportunity' ? t('activity.on.opportunity', { name: '…' }) : undefined;
+    return a.subject_type === 'customer' ? undefined : t(`activity.on.${a.subject_type}`, { name: '…' });
   };
   const item = (a: Activity) => <ActivityItem key={a.id} a={a} on={onLabel(a)} canWrite={canWrite} onChanged={changed} />;
 

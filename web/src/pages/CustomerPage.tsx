@@ -1,11 +1,11 @@
 // A customer's 360° page (客户 360°): the header (name, grade and score, key customer, owner,
 // region, industry, size) and tabs — the profile (edited at its version), the contacts with
-// decision role and attitude, the timeline of every activity on the customer, its contacts and
-// its opportunities (with logging a follow-up inline), the opportunities, attachments and the
+// decision role and attitude, the timeline of every activity on the customer, its contacts, its
+// opportunities and the leads it was converted from (with logging a follow-up inline), the opportunities, attachments and the
 // change history. The open tab is kept in the address (?tab=) so it can be linked to.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { App, Button, Descriptions, Form, Popconfirm, Result, Space, Spin, Table, Tabs, Tag, Typography, type TableProps } from 'antd';
+import { App, Button, Descriptions, Form, Popconfirm, Result, Space, Spin, Table, Tabs, Tag, Typography, type ButtonProps, type TableProps } from 'antd';
 import { ArrowLeftOutlined, DeleteOutlined, PlusOutlined, ProjectOutlined, StarFilled } from '@ant-design/icons';
 import { ApiError, api } from '../api';
 import { useAuth } from '../auth';
@@ -25,7 +25,7 @@ import { GradeTag } from './CustomersPage';
 import { ContactDrawer } from './ContactDrawer';
 import { OpportunityDetail } from './OpportunityDetail';
 import { ReturnCustomerButton } from './CustomerPoolActions';
-import { attitudeColor, changedCustomerFields, keyModeOf, revenueText, sortContacts, type Contact, type CustomerFormValues, type CustomerRecord } from '../customers';
+import { attitudeColor, changedCustomerFields, deleteBlock, keyModeOf, revenueText, sortContacts, type Contact, type CustomerFormValues, type CustomerRecord } from '../customers';
 import type { Subject } from '../activities';
 import type { Opportunity, Page } from '../types';
 
@@ -105,6 +105,23 @@ export default function CustomerPage() {
     // Only who the subjects are matters, not their other fields.
   }, [customer?.id, customer?.name, contacts, opps, t]);
 
+  // The lead the customer was made from, so the timeline names its follow-ups (线索：…). One
+  // out of the caller's scope stays unnamed, and so do its activities, which the API leaves out.
+  const leadId = customer?.lead_id ?? '';
+  const [lead, setLead] = useState<Subject[]>([]);
+  useEffect(() => {
+    setLead([]);
+    if (!leadId) return;
+    let live = true;
+    api
+      .get<{ contact_name: string; company: string }>(`/leads/${leadId}`)
+      .then((l) => live && setLead([{ type: 'lead', id: leadId, label: t('activity.on.lead', { name: l.contact_name || l.company }) }]))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [leadId, t]);
+
   if (missing) {
     return (
       <Result
@@ -138,7 +155,7 @@ export default function CustomerPage() {
           {
             key: 'timeline',
             label: <span data-testid="customer-tab-timeline">{t('customer.tab.timeline')}</span>,
-            children: subjects ? <ActivityTimeline key={timelineGen} subjects={subjects} customerId={customer?.id} onChanged={loadCustomer} /> : <Spin />,
+            children: subjects ? <ActivityTimeline key={timelineGen} subjects={subjects} customerId={customer?.id} named={lead} onChanged={loadCustomer} /> : <Spin />,
           },
           {
             key: 'opportunities',
@@ -170,7 +187,7 @@ export default function CustomerPage() {
 function CustomerHeader({ customer: c }: { customer: CustomerRecord }) {
   const { t } = useI18n();
   const { can } = useAuth();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const navigate = useNavigate();
   const onError = useApiError();
   const mobile = useIsMobile();
@@ -181,7 +198,10 @@ function CustomerHeader({ customer: c }: { customer: CustomerRecord }) {
       message.success(t('msg.deleted'));
       navigate('/customers');
     } catch (e) {
-      onError(e);
+      // What keeps the customer is said in a dialog that stays, in the UI's language.
+      const block = e instanceof ApiError && e.status === 409 ? deleteBlock(e.detail) : null;
+      if (block) modal.warning({ title: t('customer.deleteBlocked.title'), content: <span data-testid="customer-delete-blocked">{t(`customer.deleteBlocked.${block.kind}`, { n: block.n })}</span> });
+      else onError(e);
     }
   };
 
@@ -206,7 +226,7 @@ function CustomerHeader({ customer: c }: { customer: CustomerRecord }) {
             {/* A returned customer leaves a rep's scope: back to the list. */}
             <ReturnCustomerButton customer={c} onReturned={() => navigate('/customers')} />
             {can('customer.write') ? (
-              <Popconfirm title={t('customer.deleteConfirm', { name: c.name })} onConfirm={remove} okButtonProps={{ danger: true }} okText={t('action.delete')} cancelText={t('action.cancel')}>
+              <Popconfirm title={t('customer.deleteConfirm', { name: c.name })} onConfirm={remove} okButtonProps={{ danger: true, 'data-testid': 'customer-delete-ok' } as ButtonProps} okText={t('action.delete')} cancelText={t('action.cancel')}>
                 <Button danger icon={<DeleteOutlined />} data-testid="customer-delete">
                   {mobile ? null : t('action.delete')}
                 </Button>
