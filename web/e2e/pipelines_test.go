@@ -156,6 +156,26 @@ func pipelineAdmin(t *testing.T, env *apitest.Env) {
 		p.waitText(tid("column-"+s.ID), s.Name)
 	}
 
+	// The new pipeline becomes the default; the old one, which an opportunity
+	// uses, is then refused deletion with the reason shown.
+	cu := createCustomer(t, admin, "澄江物流有限公司")
+	admin.Do("POST", "/api/v1/opportunities", map[string]any{"customer_id": cu, "name": "澄江物流 TMS", "pipeline_id": def.ID,
+		"amount": map[string]any{"amount": 500000, "currency": "CNY"}, "expected_close": "2026-12-31"}).Want(http.StatusCreated)
+	p.click(tid("nav-pipelines"))
+	p.waitPath("/admin/pipelines")
+	p.click(tid("pipeline-make-default-" + created.ID))
+	p.waitText(card+" "+tid("pipeline-default-tag"), "默认")
+	if now := pipelineByName(t, admin, name); !now.IsDefault {
+		t.Fatalf("%s is not the default after 设为默认", name)
+	}
+	p.click(tid("pipeline-delete-" + def.ID))
+	p.click(".ant-popover:not(.ant-popover-hidden) .ant-popconfirm-buttons .ant-btn-primary")
+	p.waitText(".ant-modal-confirm", "无法删除“默认销售流程”", "有 1 个商机在使用这个流程")
+	p.snap("pipelines-3-delete-refused")
+	if pipelineByName(t, admin, "默认销售流程") == nil {
+		t.Fatal("the refused delete removed the pipeline")
+	}
+
 	// A rep has no pipeline.manage: no menu entry, and the page is refused.
 	r := openPage(t, env, 1280, 900)
 	r.login(rep1Email, demoPassword)

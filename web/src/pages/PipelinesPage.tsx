@@ -1,12 +1,13 @@
 // Sales pipelines (销售流程): a tenant admin defines the sales process here — each pipeline
 // with its stages in order, the default one marked; create, edit, make default and delete.
 import { useCallback, useEffect, useState } from 'react';
-import { App, Button, Card, Empty, Popconfirm, Space, Spin, Table, Tag, Tooltip, Typography, type TableProps } from 'antd';
+import { App, Button, Card, Empty, List, Popconfirm, Space, Spin, Table, Tag, Tooltip, Typography, type TableProps } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { api, ApiError } from '../api';
 import { useI18n } from '../i18n';
 import { describeError, useApiError } from '../errors';
 import { PageHeader } from '../components/PageHeader';
+import { useIsMobile } from '../components/useMediaQuery';
 import { conflictText, KIND_COLOR, kindLabel, PipelineEditor } from '../components/PipelineEditor';
 import { pipelineConflict } from '../pipelines';
 import type { Page, Pipeline, PipelineStage } from '../types';
@@ -95,27 +96,19 @@ export default function PipelinesPage() {
 
 function PipelineCard({ pipeline: p, onEdit, onMakeDefault, onDelete }: { pipeline: Pipeline; onEdit: () => void; onMakeDefault: () => void; onDelete: () => void }) {
   const { t } = useI18n();
+  const mobile = useIsMobile();
   const stages = [...p.stages].sort((a, b) => a.position - b.position);
   const columns: TableProps<PipelineStage>['columns'] = [
     { title: '#', dataIndex: 'position', key: 'position', width: 44 },
     { title: t('pipeline.stageName'), dataIndex: 'name', key: 'name', width: 140 },
     { title: t('pipeline.kind'), dataIndex: 'kind', key: 'kind', width: 90, render: (k: PipelineStage['kind']) => <Tag color={KIND_COLOR[k]}>{kindLabel(t, k)}</Tag> },
-    { title: t('pipeline.probability'), dataIndex: 'probability', key: 'probability', width: 90, render: (v: number) => `${v}%` },
-    { title: t('pipeline.rotDays'), dataIndex: 'rot_days', key: 'rot_days', width: 100, render: (v: number) => (v ? t('pipeline.days', { count: v }) : t('pipeline.rotNever')) },
+    { title: t('pipeline.probability'), dataIndex: 'probability', key: 'probability', width: 110, render: (v: number) => `${v}%` },
+    { title: t('pipeline.rotDays'), dataIndex: 'rot_days', key: 'rot_days', width: 100, render: (v: number) => rotText(t, v) },
     {
       title: t('pipeline.requiredTasks'),
       dataIndex: 'required_tasks',
       key: 'required_tasks',
-      render: (tasks: string[]) =>
-        tasks?.length ? (
-          <Space size={[4, 4]} wrap>
-            {tasks.map((x) => (
-              <Tag key={x}>{x}</Tag>
-            ))}
-          </Space>
-        ) : (
-          <Typography.Text type="secondary">—</Typography.Text>
-        ),
+      render: (tasks: string[]) => <TaskTags tasks={tasks} />,
     },
   ];
   return (
@@ -161,7 +154,57 @@ function PipelineCard({ pipeline: p, onEdit, onMakeDefault, onDelete }: { pipeli
         </Space>
       }
     >
-      <Table<PipelineStage> rowKey="id" size="small" columns={columns} dataSource={stages} pagination={false} scroll={{ x: 640 }} data-testid={`pipeline-stages-${p.id}`} />
+      {mobile ? (
+        <StageRows stages={stages} />
+      ) : (
+        <Table<PipelineStage> rowKey="id" size="small" columns={columns} dataSource={stages} pagination={false} scroll={{ x: 640 }} data-testid={`pipeline-stages-${p.id}`} />
+      )}
     </Card>
+  );
+}
+
+type T = ReturnType<typeof useI18n>['t'];
+
+function rotText(t: T, days: number): string {
+  return days ? t('pipeline.days', { count: days }) : t('pipeline.rotNever');
+}
+
+function TaskTags({ tasks }: { tasks?: string[] }) {
+  if (!tasks?.length) return <Typography.Text type="secondary">—</Typography.Text>;
+  return (
+    <Space size={[4, 4]} wrap>
+      {tasks.map((x) => (
+        <Tag key={x}>{x}</Tag>
+      ))}
+    </Space>
+  );
+}
+
+/** The stages on a phone: one row each, everything visible without scrolling sideways. */
+function StageRows({ stages }: { stages: PipelineStage[] }) {
+  const { t } = useI18n();
+  return (
+    <List
+      size="small"
+      dataSource={stages}
+      rowKey="id"
+      renderItem={(s) => (
+        <List.Item style={{ display: 'block', paddingInline: 0 }}>
+          <Space wrap size={[8, 4]}>
+            <span>{s.position}</span>
+            <Typography.Text strong>{s.name}</Typography.Text>
+            <Tag color={KIND_COLOR[s.kind]}>{kindLabel(t, s.kind)}</Tag>
+            <Typography.Text type="secondary">
+              {t('pipeline.probability')} {s.probability}% · {t('pipeline.rotDays')} {rotText(t, s.rot_days)}
+            </Typography.Text>
+          </Space>
+          {s.required_tasks?.length ? (
+            <div style={{ marginTop: 4 }}>
+              <TaskTags tasks={s.required_tasks} />
+            </div>
+          ) : null}
+        </List.Item>
+      )}
+    />
   );
 }
