@@ -13,16 +13,16 @@ import (
 // limit on bound parameters.
 const inChunk = 500
 
-// DeleteCustomerActivities is the customer delete hook of activities: the
-// activities on the deleted customer and its contacts go with them, each
-// with its audit entry, and so do their reminders in the inbox. Kept, they
-// would still show in my-day and the inbox (their copied subject owner
-// makes them visible) pointing at a record that is gone.
+// DeleteCustomerActivities is the customer and contact delete hook of
+// activities: the activities on the deleted customer and contacts go with
+// them, each with its audit entry, and so do their reminders in the inbox.
+// Kept, they would still show in my-day and the inbox (their copied subject
+// owner makes them visible) pointing at a record that is gone.
 func DeleteCustomerActivities(ctx context.Context, tx bun.Tx, d customer.Deleted) (func(), error) {
 	for _, s := range []struct {
 		typ string
 		ids []string
-	}{{"customer", []string{d.CustomerID}}, {"contact", d.ContactIDs}} {
+	}{{"customer", nonEmpty(d.CustomerID)}, {"contact", d.ContactIDs}} {
 		for ids := s.ids; len(ids) > 0; {
 			n := min(inChunk, len(ids))
 			if err := deleteSubjects(ctx, tx, d.TenantID, s.typ, ids[:n]); err != nil {
@@ -57,4 +57,12 @@ func deleteSubjects(ctx context.Context, tx bun.Tx, tenant, typ string, subjectI
 	}
 	_, err := tx.NewDelete().Table("activities").Where(where, args...).Exec(ctx)
 	return err
+}
+
+// nonEmpty is the one id, or none (a contact delete has no customer).
+func nonEmpty(id string) []string {
+	if id == "" {
+		return nil
+	}
+	return []string{id}
 }

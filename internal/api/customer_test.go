@@ -802,3 +802,35 @@ func TestCustomerTimelineHasItsLeads(t *testing.T) {
 		}
 	})
 }
+
+// TestContactDeleteTakesItsRecords: deleting a contact deletes the
+// activities on it (gone from my-day and the inbox) and its attachments
+// (row and file); the customer's own stay.
+func TestContactDeleteTakesItsRecords(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		dir := t.TempDir()
+		e := apitest.StartWith(t, d, api.Options{Demo: true, Signup: true, DataDir: dir})
+		rep := e.Demo("east1.rep1@demo.local")
+		cust := newCustomer(t, rep, map[string]any{"name": "删联系人公司"})["id"].(string)
+		ct := newContact(t, rep, map[string]any{"customer_id": cust, "name": "要删的联系人"})["id"].(string)
+		task := func(typ, id, title string) string {
+			return newActivity(t, rep, map[string]any{"kind": "task", "subject_type": typ, "subject_id": id, "title": title,
+				"due_at": time.Now().Add(-72 * time.Hour).Format(time.RFC3339)})["id"].(string)
+		}
+		onContact, onCustomer := task("contact", ct, "联系人的任务"), task("customer", cust, "客户的任务")
+		if _, err := activity.SendReminders(context.Background(), e.DB, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		file := attach(t, rep, "contact", ct, "名片.png", pngBytes()).Want(201).Map()["id"].(string)
+		kept := attach(t, rep, "customer", cust, "合同.png", pngBytes()).Want(201).Map()["id"].(string)
+		rep.Do("DELETE", "/api/v1/contacts/"+ct, nil, "If-Match", `"1"`).Want(204)
+		m := cdMine(t, rep)
+		if m[onContact] || m["inbox:"+onContact] || !m[onCustomer] || !m["inbox:"+onCustomer] {
+			t.Fatalf("my day and inbox after the delete: %v", m)
+		}
+		rep.Do("GET", "/api/v1/attachments/"+file, nil).Want(404)
+		if blobs := cdFiles(t, dir); blobs[file] || !blobs[kept] {
+			t.Fatalf("blobs after the delete: %v (gone %s, kept %s)", blobs, file, kept)
+		}
+	})
+}

@@ -9,17 +9,17 @@ import (
 	"github.com/rudder-crm/rudder/internal/customer"
 )
 
-// DeleteCustomerAttachments is the customer delete hook of attachments: the
-// files of the deleted customer and its contacts go with them. The rows go
-// (each with its audit entry) in the delete's transaction; the blobs only
-// once it has committed, as Delete does: a crash in between leaves a blob
-// nobody can reach, never a row without its bytes.
+// DeleteCustomerAttachments is the customer and contact delete hook of
+// attachments: the files of the deleted customer and contacts go with them.
+// The rows go (each with its audit entry) in the delete's transaction; the
+// blobs only once it has committed, as Delete does: a crash in between
+// leaves a blob nobody can reach, never a row without its bytes.
 func (s *Service) DeleteCustomerAttachments(ctx context.Context, tx bun.Tx, d customer.Deleted) (func(), error) {
 	var gone []string
 	for _, o := range []struct {
 		typ string
 		ids []string
-	}{{"customer", []string{d.CustomerID}}, {"contact", d.ContactIDs}} {
+	}{{"customer", nonEmpty(d.CustomerID)}, {"contact", d.ContactIDs}} {
 		for ids := o.ids; len(ids) > 0; {
 			n := min(500, len(ids))
 			got, err := deleteOf(ctx, tx, d.TenantID, o.typ, ids[:n])
@@ -57,4 +57,12 @@ func deleteOf(ctx context.Context, tx bun.Tx, tenant, typ string, objectIDs []st
 	_, err := tx.NewDelete().Table("attachments").Where("tenant_id = ? AND object_type = ? AND object_id IN (?)", tenant, typ,
 		bun.In(objectIDs)).Exec(ctx)
 	return ids, err
+}
+
+// nonEmpty is the one id, or none (a contact delete has no customer).
+func nonEmpty(id string) []string {
+	if id == "" {
+		return nil
+	}
+	return []string{id}
 }

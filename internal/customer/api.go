@@ -176,7 +176,9 @@ func registerContacts(api huma.API, s *Service) {
 		})
 	httpx.Register(api, huma.Operation{OperationID: "delete-contact", Method: http.MethodDelete, Path: "/api/v1/contacts/{id}",
 		Tags: []string{"contacts"}, Summary: "Delete a contact", DefaultStatus: http.StatusNoContent, Errors: []int{409, 412},
-		Description: "Takes If-Match like an update. A contact a lead was converted into is kept: 409."}, write,
+		Description: "Takes If-Match like an update. The activities on the contact (and their inbox reminders) and its " +
+			"attachments go with it, each with its own audit entry; the attachments' files are removed after the commit. " +
+			"A contact a lead was converted into, or one taking part in opportunities, is kept: 409."}, write,
 		func(ctx context.Context, in *httpx.IDMatch) (*struct{}, error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {

@@ -215,11 +215,13 @@ func (s *Service) UpdateContact(ctx context.Context, id string, version int64, i
 	return s.GetContact(ctx, id)
 }
 
-// DeleteContact removes a contact at the caller's version. A contact a lead
-// was converted into is kept (409), like its customer.
+// DeleteContact removes a contact at the caller's version with the
+// activities and attachments on it (the DeleteHooks), as a customer delete
+// does. A contact a lead was converted into is kept (409), like its customer.
 func (s *Service) DeleteContact(ctx context.Context, id string, version int64) error {
 	p := auth.From(ctx)
-	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	var after []func()
+	err := s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		old, err := s.GetContact(ctx, id)
 		if err != nil {
 			return err
@@ -240,10 +242,20 @@ func (s *Service) DeleteContact(ctx context.Context, id string, version int64) e
 		if n > 0 {
 			return apperr.Conflict("the contact takes part in %d opportunities; take it off them first", n)
 		}
+		if after, err = s.runDeleteHooks(ctx, tx, Deleted{TenantID: p.TenantID, ContactIDs: []string{id}}); err != nil {
+			return err
+		}
 		res, err := tx.NewDelete().Table("contacts").Where("id = ? AND tenant_id = ? AND version = ?", id, p.TenantID, old.Version).Exec(ctx)
 		if err := db.Versioned(res, err, "contact", old.Version); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Delete, "contact", id, audit.Diff(old, nil))
 	})
+	if err != nil {
+		return err
+	}
+	for _, f := range after {
+		f()
+	}
+	return nil
 }

@@ -42,7 +42,8 @@ type Service struct {
 	DeleteHooks []DeleteHook
 }
 
-// Deleted is what a customer delete removes: the customer and its contacts.
+// Deleted is what a customer delete removes: the customer and its
+// contacts; or, with no CustomerID, what a contact delete removes.
 type Deleted struct {
 	TenantID, CustomerID string
 	ContactIDs           []string
@@ -309,14 +310,8 @@ func (s *Service) Delete(ctx context.Context, id string, version int64) error {
 		if err != nil {
 			return err
 		}
-		for _, h := range s.DeleteHooks {
-			f, err := h(ctx, tx, gone)
-			if err != nil {
-				return err
-			}
-			if f != nil {
-				after = append(after, f)
-			}
+		if after, err = s.runDeleteHooks(ctx, tx, gone); err != nil {
+			return err
 		}
 		res, err := tx.NewDelete().Table("customers").Where("id = ? AND tenant_id = ? AND version = ?", id, p.TenantID, old.Version).Exec(ctx)
 		if err := db.Versioned(res, err, "customer", old.Version); err != nil {
@@ -331,6 +326,22 @@ func (s *Service) Delete(ctx context.Context, id string, version int64) error {
 		f()
 	}
 	return nil
+}
+
+// runDeleteHooks deletes the other features' rows of what goes and answers
+// what they leave to do after the commit.
+func (s *Service) runDeleteHooks(ctx context.Context, tx bun.Tx, gone Deleted) ([]func(), error) {
+	var after []func()
+	for _, h := range s.DeleteHooks {
+		f, err := h(ctx, tx, gone)
+		if err != nil {
+			return nil, err
+		}
+		if f != nil {
+			after = append(after, f)
+		}
+	}
+	return after, nil
 }
 
 // deleteBlockers refuses (409) the delete of a customer that records of
