@@ -17,6 +17,8 @@ const RolesPage = lazy(() => import('./pages/RolesPage'));
 const TokensPage = lazy(() => import('./pages/TokensPage'));
 const WebFormsPage = lazy(() => import('./pages/WebFormsPage'));
 const AuditPage = lazy(() => import('./pages/AuditPage'));
+const RegionsPage = lazy(() => import('./pages/RegionsPage'));
+const AssignmentRulesPage = lazy(() => import('./pages/AssignmentRulesPage'));
 const PoolsPage = lazy(() => import('./pages/PoolsPage'));
 const MyDayPage = lazy(() => import('./pages/MyDayPage'));
 const ImportPage = lazy(() => import('./pages/ImportPage'));
@@ -69,6 +71,8 @@ export default function App() {
               <Route path="admin/roles" element={page(<RolesPage />, 'role.read')} />
               <Route path="admin/tokens" element={page(<TokensPage />, 'token.manage')} />
               <Route path="admin/web-forms" element={page(<WebFormsPage />, 'webform.manage')} />
+              <Route path="admin/regions" element={page(<RegionsPage />, 'region.write')} />
+              <Route path="admin/assignment-rules" element={page(<AssignmentRulesPage />, 'assignment.manage')} />
               <Route path="admin/audit" element={page(<AuditPage />, 'audit.read')} />
               <Route path="*" element={page(<NotFoundPage />)} />
             </Route>

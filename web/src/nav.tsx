@@ -14,6 +14,7 @@ import { CalendarOutlined, InboxOutlined } from '@ant-design/icons';
 import { ShopOutlined } from '@ant-design/icons';
 import { AppstoreOutlined, StarOutlined } from '@ant-design/icons';
 import { FormOutlined } from '@ant-design/icons';
+import { EnvironmentOutlined, ShareAltOutlined } from '@ant-design/icons';
 import { NodeIndexOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { MessageKey } from './i18n';
@@ -54,6 +55,8 @@ export const NAV: NavItem[] = [
   { path: '/admin/web-forms', label: 'nav.webForms', icon: <FormOutlined />, testid: 'nav-web-forms', permission: 'webform.manage', group: 'admin' },
   { path: '/admin/pipelines', label: 'nav.pipelines', icon: <NodeIndexOutlined />, testid: 'nav-pipelines', permission: 'pipeline.manage', group: 'admin' },
   { path: '/admin/scoring', label: 'nav.scoring', icon: <StarOutlined />, testid: 'nav-scoring', permission: 'scoring.manage', group: 'admin' },
+  { path: '/admin/regions', label: 'nav.regions', icon: <EnvironmentOutlined />, testid: 'nav-regions', permission: 'region.write', group: 'admin' },
+  { path: '/admin/assignment-rules', label: 'nav.assignmentRules', icon: <ShareAltOutlined />, testid: 'nav-assignment-rules', permission: 'assignment.manage', group: 'admin' },
   { path: '/admin/audit', label: 'nav.audit', icon: <AuditOutlined />, testid: 'nav-audit', permission: 'audit.read', group: 'admin' },
 ];
 

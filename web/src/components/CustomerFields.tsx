@@ -6,6 +6,7 @@ import { Alert, Button, Col, Form, Input, Row, Select, Space, Tag, Typography } 
 import { useI18n } from '../i18n';
 import { useIsMobile } from './useMediaQuery';
 import { SuggestInput, splitList } from './SuggestInput';
+import { RegionSelect } from './RegionSelect';
 import { UserSelect } from './UserSelect';
 import { CUSTOMER_SIZES } from '../customers';
 import { CURRENCIES, DEFAULT_CURRENCY, parseMoney } from '../money';
@@ -15,7 +16,6 @@ export function CustomerFields({ ownerPicker, ownerLabel }: { ownerPicker: boole
   const { t } = useI18n();
   const mobile = useIsMobile();
   const half = mobile ? 24 : 12;
-  const regions = useMemo(() => splitList(t('lead.regionOptions')), [t]);
   const industries = useMemo(() => splitList(t('lead.industryOptions')), [t]);
   const sources = useMemo(() => splitList(t('lead.sourceOptions')), [t]);
   return (
@@ -42,7 +42,7 @@ export function CustomerFields({ ownerPicker, ownerLabel }: { ownerPicker: boole
       </Col>
       <Col span={half}>
         <Form.Item name="region" label={t('customer.region')}>
-          <SuggestInput suggestions={regions} maxLength={40} data-testid="customer-region" />
+          <RegionSelect data-testid="customer-region" />
         </Form.Item>
       </Col>
       <Col span={half}>

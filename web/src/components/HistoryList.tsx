@@ -9,7 +9,7 @@ import { ChangeList } from './ChangeList';
 import { actionLabel } from './labels';
 import type { AuditEntry } from '../types';
 
-export type HistoryResource = 'users' | 'departments' | 'roles' | 'tokens' | 'leads' | 'customers' | 'contacts' | 'activities' | 'opportunities';
+export type HistoryResource = 'users' | 'departments' | 'roles' | 'tokens' | 'leads' | 'customers' | 'contacts' | 'activities' | 'opportunities' | 'regions' | 'assignment-rules';
 
 export function HistoryList({ resource, id }: { resource: HistoryResource; id: string }) {
   const { t } = useI18n();

@@ -16,6 +16,7 @@ import { LoadMore } from '../components/LoadMore';
 import { UserSelect } from '../components/UserSelect';
 import { FormDrawer } from '../components/FormDrawer';
 import { SuggestInput, splitList } from '../components/SuggestInput';
+import { RegionSelect } from '../components/RegionSelect';
 import { CustomerDuplicates, CustomerFields } from '../components/CustomerFields';
 import { useCursorList } from '../components/useCursorList';
 import { rowProps } from '../components/rowProps';
@@ -191,7 +192,7 @@ export default function CustomersPage() {
               data-testid="customers-filter-key"
             />
             <SuggestInput allowClear value={industry} onChange={(e) => setIndustry(e.target.value)} suggestions={splitList(t('lead.industryOptions'))} placeholder={t('customer.industry')} maxLength={40} data-testid="customers-filter-industry" />
-            <SuggestInput allowClear value={region} onChange={(e) => setRegion(e.target.value)} suggestions={splitList(t('lead.regionOptions'))} placeholder={t('customer.region')} maxLength={40} data-testid="customers-filter-region" />
+            <RegionSelect value={region} onChange={setRegion} placeholder={t('customer.region')} data-testid="customers-filter-region" />
             {canAssign ? <UserSelect value={ownerId} onChange={setOwnerId} placeholder={t('customer.filterOwner')} data-testid="customers-filter-owner" /> : null}
           </>
         ) : null}

@@ -18,6 +18,7 @@ import { AssignLeadButton, ConvertLeadButton } from './LeadActions';
 import { leadStatusLabel } from '../components/labels';
 import { useIsMobile } from '../components/useMediaQuery';
 import { SuggestInput, splitList } from '../components/SuggestInput';
+import { RegionSelect } from '../components/RegionSelect';
 import {
   changedLeadFields,
   createLeadBody,
@@ -178,7 +179,6 @@ export function LeadDrawer({ open, lead, onClose, onSaved, onStale }: Props) {
   const choices = lead ? statusChoices(lead.status) : [];
   const disqualifying = status === 'disqualified';
   const sources = useMemo(() => splitList(t('lead.sourceOptions')), [t]);
-  const regions = useMemo(() => splitList(t('lead.regionOptions')), [t]);
   const industries = useMemo(() => splitList(t('lead.industryOptions')), [t]);
   const half = mobile ? 24 : 12;
 
@@ -232,7 +232,7 @@ export function LeadDrawer({ open, lead, onClose, onSaved, onStale }: Props) {
         </Col>
         <Col span={half}>
           <Form.Item name="region" label={t('lead.region')}>
-            <SuggestInput data-testid="lead-region" suggestions={regions} maxLength={40} />
+            <RegionSelect data-testid="lead-region" />
           </Form.Item>
         </Col>
         <Col span={half}>

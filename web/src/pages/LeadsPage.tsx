@@ -21,6 +21,7 @@ import { DEFAULT_LEAD_SORT, LEAD_STATUSES, dayRangeQuery, sortFromTable, sortOrd
 import { LeadDrawer, LeadStatusTag } from './LeadDrawer';
 import { LeadBulkBar } from './LeadBulkBar';
 import { SuggestInput, splitList } from '../components/SuggestInput';
+import { RegionSelect } from '../components/RegionSelect';
 import type { Lead } from '../types';
 
 /** A value that follows `value` once it has stopped changing for `ms`. */
@@ -93,7 +94,6 @@ export default function LeadsPage() {
   };
 
   const sources = useMemo(() => splitList(t('lead.sourceOptions')), [t]);
-  const regions = useMemo(() => splitList(t('lead.regionOptions')), [t]);
   const industries = useMemo(() => splitList(t('lead.industryOptions')), [t]);
 
   const columns: TableProps<Lead>['columns'] = [
@@ -233,7 +233,7 @@ export default function LeadsPage() {
         {showMore ? (
           <>
             <SuggestInput allowClear value={source} onChange={(e) => setSource(e.target.value)} suggestions={sources} placeholder={t('lead.filterSource')} data-testid="leads-filter-source" maxLength={40} />
-            <SuggestInput allowClear value={region} onChange={(e) => setRegion(e.target.value)} suggestions={regions} placeholder={t('lead.filterRegion')} data-testid="leads-filter-region" maxLength={40} />
+            <RegionSelect value={region} onChange={setRegion} placeholder={t('lead.filterRegion')} data-testid="leads-filter-region" />
             {mobile ? (
               // Two single pickers: a range picker's two months do not fit a phone.
               <div style={{ display: 'flex', gap: 8 }}>
