@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/rudder-crm/rudder/internal/apitest"
 	"github.com/rudder-crm/rudder/internal/platform/db"
 	"github.com/rudder-crm/rudder/internal/platform/dbtest"
@@ -319,4 +321,195 @@ func TestBoardNarrowEnglish(t *testing.T) {
 		t.Errorf("the funnel chart is %.0f px wide on a %d px screen (%v)", cw, width, err)
 	}
 	p.snap("board-narrow-3-funnel")
+}
+
+// newOpp creates an opportunity in a stage of the default pipeline through the API.
+func newOpp(t *testing.T, c *apitest.Client, customerID, name string, amount int64, closeDay, stageID string) apiOpportunity {
+	t.Helper()
+	var o apiOpportunity
+	c.Do("POST", "/api/v1/opportunities", map[string]any{"customer_id": customerID, "name": name, "stage_id": stageID,
+		"amount": map[string]any{"amount": amount, "currency": "CNY"}, "expected_close": closeDay}).Want(http.StatusCreated).JSON(&o)
+	return o
+}
+
+// TestBoardGateOnDrop: a forward move dropped on a column (not chosen in
+// the menu) that the stage gate refuses opens the gate dialog naming the
+// open tasks, and the card stays where it was, on the screen and the server.
+func TestBoardGateOnDrop(t *testing.T) {
+	env := startServer(t)
+	rep := env.Login(rep1Email, demoPassword)
+	stages := defaultStages(t, rep)
+	o := newOpp(t, rep, createCustomer(t, rep, "拖放客户"), "拖放商机", 100000, "2026-12-31", stages["需求确认"])
+
+	p := openPage(t, env, 1280, 900)
+	p.login(rep1Email, demoPassword)
+	p.goTo("/opportunities/board")
+	card := tid("card-" + o.ID)
+	p.waitText(tid("column-"+stages["需求确认"])+" "+card, "拖放商机")
+	p.dragTo(card, tid("column-"+stages["报价"]))
+	p.waitText(".ant-modal-content", "暂不能进入“报价”", "需求确认", "确认预算", "确认决策人")
+	p.waitText(tid("column-"+stages["需求确认"])+" "+card+`[aria-busy="false"]`, "拖放商机")
+	p.waitText(tid("column-count-"+stages["报价"]), "0")
+	p.snap("board-gate-drop")
+	if got := opportunityByName(t, rep, "拖放商机"); got == nil || got.StageName != "需求确认" {
+		t.Fatalf("after the refused drop the server has %+v", got)
+	}
+	p.click(tid("gate-cancel"))
+	p.waitGone(".ant-modal-content")
+}
+
+// TestBoardFilters: the owner and close-month filters narrow both the cards
+// and the column headers' totals, which come from the server.
+func TestBoardFilters(t *testing.T) {
+	sharedBrowser(t)
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		boardFilters(t, apitest.Start(t, d))
+	})
+}
+
+func boardFilters(t *testing.T, env *apitest.Env) {
+	rep, other := env.Login(rep1Email, demoPassword), env.Login("east2.rep1@demo.local", demoPassword)
+	stages := defaultStages(t, rep)
+	first := stages["初步接洽"]
+	mine := newOpp(t, rep, createCustomer(t, rep, "筛选客户甲"), "李娜的商机", 10000000, "2026-12-31", first)
+	theirs := newOpp(t, other, createCustomer(t, other, "筛选客户乙"), "杭州的商机", 5000000, "2027-01-15", first)
+	count, amount, weighted := tid("column-count-"+first), tid("column-amount-"+first), tid("column-weighted-"+first)
+
+	p := openPage(t, env, 1280, 900)
+	p.login(directorEmail, demoPassword)
+	p.goTo("/opportunities/board")
+	p.waitText(tid("card-"+mine.ID), "李娜的商机")
+	p.waitText(tid("card-"+theirs.ID), "杭州的商机")
+	p.waitText(count, "2")
+	p.waitText(amount, "¥150,000.00")
+	p.waitText(weighted, "¥15,000.00")
+
+	// The owner: only 李娜's card and totals.
+	p.fill(tid("board-owner"), rep1Name)
+	p.clickText(openDropdown+".ant-select-item-option", rep1Name)
+	p.waitGone(tid("card-" + theirs.ID))
+	p.waitText(tid("card-"+mine.ID), "李娜的商机")
+	p.waitText(count, "1")
+	p.waitText(amount, "¥100,000.00")
+	p.waitText(weighted, "¥10,000.00")
+	p.snap("board-filter-owner")
+
+	// Cleared, then the close month: only the one closing in January 2027.
+	p.click(tid("board-clear-filters"))
+	p.waitText(tid("card-"+theirs.ID), "杭州的商机")
+	p.waitText(count, "2")
+	p.fill(tid("board-close-month"), "2027-01")
+	p.press("\r")
+	p.waitGone(tid("card-" + mine.ID))
+	p.waitText(tid("card-"+theirs.ID), "杭州的商机")
+	p.waitText(count, "1")
+	p.waitText(amount, "¥50,000.00")
+	p.waitText(weighted, "¥5,000.00")
+	p.snap("board-filter-month")
+}
+
+// TestBoardCountBeyondFirstPage: a column holding more opportunities than
+// it loads at once (50) heads with the server's exact count and sums, not
+// "50+" of the cards loaded, and they follow a move.
+func TestBoardCountBeyondFirstPage(t *testing.T) {
+	sharedBrowser(t)
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		boardCountBeyondFirstPage(t, apitest.Start(t, d))
+	})
+}
+
+func boardCountBeyondFirstPage(t *testing.T, env *apitest.Env) {
+	const n = 53
+	rep := env.Login(rep1Email, demoPassword)
+	stages := defaultStages(t, rep)
+	first, second := stages["初步接洽"], stages["需求确认"]
+	cust := createCustomer(t, rep, "批量客户")
+	var last apiOpportunity
+	for i := range n {
+		last = newOpp(t, rep, cust, fmt.Sprintf("批量商机 %02d", i), 100000, "2026-12-31", first)
+	}
+	var sums struct {
+		Stages []struct {
+			StageID string `json:"stage_id"`
+			Count   int    `json:"count"`
+		}
+	}
+	rep.Do("GET", "/api/v1/opportunities/stage-totals", nil).Want(http.StatusOK).JSON(&sums)
+	if len(sums.Stages) == 0 || sums.Stages[0].StageID != first || sums.Stages[0].Count != n {
+		t.Fatalf("stage totals %+v, want %d in the first stage", sums, n)
+	}
+
+	p := openPage(t, env, 1280, 900)
+	p.login(rep1Email, demoPassword)
+	p.goTo("/opportunities/board")
+	p.waitText(tid("column-count-"+first), strconv.Itoa(n))
+	p.waitText(tid("column-amount-"+first), "¥53,000.00")
+	p.waitText(tid("column-weighted-"+first), "¥5,300.00")
+	// The headers may come before the cards: the column loads its first page of 50.
+	p.waitJS("the column's first 50 cards", `document.querySelectorAll('[data-testid="column-`+first+`"] .rudder-board-card').length === 50`)
+	if got := p.text(tid("column-count-" + first)); got != strconv.Itoa(n) {
+		t.Fatalf("column count %q, want %d", got, n)
+	}
+	p.snap("board-count-53")
+	// The newest card is on the first page: dragged on, both headers follow.
+	p.dragTo(tid("card-"+last.ID), tid("column-"+second))
+	p.waitText(tid("column-"+second)+" "+tid("card-"+last.ID)+`[aria-busy="false"]`, last.Name)
+	p.waitText(tid("column-count-"+first), strconv.Itoa(n-1))
+	p.waitText(tid("column-amount-"+first), "¥52,000.00")
+	p.waitText(tid("column-count-"+second), "1")
+	p.waitText(tid("column-weighted-"+second), "¥250.00")
+}
+
+// clickChartLabel clicks with the mouse, at its place on the screen, the
+// label of a chart whose text starts with label (ECharts draws each funnel
+// stage's label in the middle of its slice), once the chart stops moving.
+func (p *page) clickChartLabel(chart, label string) {
+	p.t.Helper()
+	p.waitJS("the chart label "+label, fmt.Sprintf(`(() => {
+  const box = document.querySelector(%s);
+  if (!box) return false;
+  box.scrollIntoView({ block: 'nearest' });
+  const t = [...box.querySelectorAll('svg text')].find((x) => x.textContent.trim().startsWith(%s));
+  if (!t) return false;
+  const r = t.getBoundingClientRect();
+  const key = [r.x, r.y, r.width, r.height].join(',');
+  const still = window.__e2eChartRect === key;
+  window.__e2eChartRect = key;
+  window.__e2eChartXY = [r.x + r.width / 2, r.y + r.height / 2];
+  if (!still || r.width === 0) return false;
+  const hit = document.elementFromPoint(...window.__e2eChartXY);
+  return !!hit && box.contains(hit);
+})()`, js(chart), js(label)))
+	xy, err := eval[[]float64](p.ctx, `window.__e2eChartXY`)
+	if err != nil || len(xy) != 2 {
+		p.fatalf("chart label %s: %v %v", label, xy, err)
+	}
+	p.do("click the chart at "+label, chromedp.MouseClickXY(xy[0], xy[1]))
+}
+
+// TestFunnelChartDrill: clicking a stage in the funnel chart (a real mouse
+// click on the drawn slice) opens the drill-down with that stage's
+// opportunities only.
+func TestFunnelChartDrill(t *testing.T) {
+	env := startServer(t)
+	rep := env.Login(rep1Email, demoPassword)
+	stages := defaultStages(t, rep)
+	cust := createCustomer(t, rep, "漏斗客户")
+	stay := newOpp(t, rep, cust, "停在初步接洽", 100000, "2026-12-31", stages["初步接洽"])
+	on := newOpp(t, rep, cust, "进了需求确认", 200000, "2026-12-31", stages["初步接洽"])
+	rep.Do("POST", "/api/v1/opportunities/"+on.ID+"/stage", map[string]any{"stage_id": stages["需求确认"]}, "If-Match", `"1"`).Want(http.StatusOK)
+
+	p := openPage(t, env, 1280, 900)
+	p.login(rep1Email, demoPassword)
+	p.goTo("/analytics/funnel")
+	p.waitText(tid("row-"+stages["需求确认"]), "需求确认")
+	p.clickChartLabel(tid("funnel-chart"), "需求确认")
+	drawer := ".ant-drawer-open "
+	p.waitText(drawer+".ant-drawer-title", "需求确认")
+	p.waitText(drawer+tid("row-"+on.ID), "进了需求确认", "¥2,000.00")
+	p.waitGone(drawer + ".ant-spin-spinning")
+	if p.within(pollEvery*5, `!!document.querySelector('.ant-drawer-open [data-testid="row-`+stay.ID+`"]')`) {
+		t.Fatal("the drill-down into 需求确认 lists the opportunity still in 初步接洽")
+	}
+	p.snap("funnel-chart-drill")
 }

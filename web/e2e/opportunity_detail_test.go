@@ -167,3 +167,70 @@ func TestOpportunityDetailNarrowEnglish(t *testing.T) {
 	p.checkNoOverflow(width)
 	p.snap("oppd-narrow")
 }
+
+// TestOpportunityContacts: the contacts of the customer are picked when an
+// opportunity is created and changed in its detail, which names each with
+// its decision role; the API keeps the same list.
+func TestOpportunityContacts(t *testing.T) {
+	env := startServer(t)
+	rep := env.Login(rep1Email, demoPassword)
+	const customer = "联系人测试有限公司"
+	cust := createCustomer(t, rep, customer)
+	contact := func(name, role string) string {
+		var c struct{ ID string }
+		rep.Do("POST", "/api/v1/contacts", map[string]any{"customer_id": cust, "name": name, "decision_role": role}).Want(http.StatusCreated).JSON(&c)
+		return c.ID
+	}
+	boss, engineer := contact("王总", "decision_maker"), contact("张工", "user")
+	contactsOf := func(id string) []string {
+		t.Helper()
+		var o struct {
+			ContactIDs []string `json:"contact_ids"`
+		}
+		rep.Do("GET", "/api/v1/opportunities/"+id, nil).Want(http.StatusOK).JSON(&o)
+		return o.ContactIDs
+	}
+
+	p := openPage(t, env, 1280, 900)
+	p.login(rep1Email, demoPassword)
+	p.goTo("/opportunities/board")
+	p.click(tid("create-opp"))
+	p.waitText(".ant-drawer-open .ant-drawer-title", "新建商机")
+	p.fill(tid("opp-customer"), "联系人测试")
+	p.clickText(openDropdown+".ant-select-item-option", customer)
+	p.openSelect("opp-contacts", openDropdown+".ant-select-item-option", "王总")
+	p.waitText(openDropdown+tid("contact-option-"+boss), "王总", "决策者")
+	p.clickText(openDropdown+".ant-select-item-option", "王总")
+	p.waitText(tid("opp-contacts")+" .ant-select-selection-item", "王总")
+	p.press("\x1b")
+	p.fill(tid("opp-name"), "联系人商机")
+	p.fill(tid("opp-amount"), "1000")
+	p.fill(tid("opp-expected-close"), "2026-12-31")
+	p.press("\r")
+	p.snap("opp-contacts-create")
+	p.click(".ant-drawer-open " + tid("form-submit"))
+	p.waitGone(".ant-drawer-open " + tid("opp-name"))
+	o := opportunityByName(t, rep, "联系人商机")
+	if o == nil {
+		t.Fatal("the opportunity was not created")
+	}
+	if got := contactsOf(o.ID); len(got) != 1 || got[0] != boss {
+		t.Fatalf("created with contacts %v, want [%s]", got, boss)
+	}
+
+	// The detail names the contact and its role; 张工 is added in the form.
+	p.click(tid("card-"+o.ID) + " .rudder-board-card-customer")
+	p.waitText(tid("oppd-contact-"+boss), "王总", "决策者")
+	p.waitText(tid("oppd-contacts-input")+" .ant-select-selection-item", "王总")
+	p.openSelect("oppd-contacts-input", openDropdown+".ant-select-item-option", "张工")
+	p.clickText(openDropdown+".ant-select-item-option", "张工")
+	p.press("\x1b")
+	p.click(tid("oppd-save"))
+	p.waitText(tid("oppd-contact-"+engineer), "张工", "使用者")
+	p.waitText(tid("oppd-contact-"+boss), "王总")
+	p.snap("opp-contacts-detail")
+	got := contactsOf(o.ID)
+	if len(got) != 2 || !(got[0] == boss && got[1] == engineer || got[0] == engineer && got[1] == boss) {
+		t.Fatalf("after saving the contacts are %v, want %s and %s", got, boss, engineer)
+	}
+}

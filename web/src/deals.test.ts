@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api';
-import { columnTotals, formatPercent, funnelChartData, funnelRows, gateRefusal, nextDay } from './deals';
+import { columnTotals, formatPercent, funnelChartData, funnelRows, gateRefusal, nextDay, stageTotals } from './deals';
 import type { Funnel, Opportunity } from './types';
 
 const opp = (amount: number, weighted: number, currency = 'CNY') =>
@@ -14,6 +14,31 @@ describe('columnTotals', () => {
       weighted: '¥100.05 + $0.20',
     });
     expect(columnTotals([])).toEqual({ count: 0, amount: '—', weighted: '—' });
+  });
+});
+
+describe('stageTotals', () => {
+  it('formats the server totals per stage', () => {
+    const cny = (amount: number) => ({ amount, currency: 'CNY' });
+    expect(
+      stageTotals({
+        pipeline_id: 'p',
+        stages: [
+          { stage_id: 'a', count: 0, totals: [] },
+          {
+            stage_id: 'b',
+            count: 120,
+            totals: [
+              { count: 119, amount: cny(12000050), weighted_amount: cny(1800008) },
+              { count: 1, amount: { amount: 200, currency: 'USD' }, weighted_amount: { amount: 30, currency: 'USD' } },
+            ],
+          },
+        ],
+      }),
+    ).toEqual({
+      a: { count: 0, amount: '—', weighted: '—' },
+      b: { count: 120, amount: '¥120,000.50 + $2.00', weighted: '¥18,000.08 + $0.30' },
+    });
   });
 });
 

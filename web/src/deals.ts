@@ -18,6 +18,30 @@ export function columnTotals(cards: Opportunity[]): ColumnTotals {
   };
 }
 
+/** GET /opportunities/stage-totals: what each stage of a pipeline holds, over all its opportunities. */
+export interface PipelineTotals {
+  pipeline_id: string;
+  stages: {
+    stage_id: string;
+    count: number;
+    totals: { count: number; amount: { amount: number; currency: string }; weighted_amount: { amount: number; currency: string } }[];
+  }[];
+}
+
+/** The column headers of the server's stage totals, by stage id (exact, however few cards are loaded). */
+export function stageTotals(t: PipelineTotals): Record<string, ColumnTotals> {
+  return Object.fromEntries(
+    t.stages.map((s) => [
+      s.stage_id,
+      {
+        count: s.count,
+        amount: formatMoneyList(s.totals.map((x) => x.amount)),
+        weighted: formatMoneyList(s.totals.map((x) => x.weighted_amount)),
+      },
+    ]),
+  );
+}
+
 /** One open required task named by a refused move: "需求确认: 确认预算", with its ids when the server gives them. */
 export interface MissingTask {
   stage: string;

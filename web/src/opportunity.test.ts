@@ -44,6 +44,13 @@ describe('oppPatch', () => {
       clear_scores: ['need'],
     });
   });
+  it('sends the whole contact list only when the set changed', () => {
+    const withContacts = { ...base, contact_ids: ['c2', 'c1'] } as Opportunity;
+    expect(oppPatch(withContacts, { ...formValues(withContacts), contact_ids: ['c1', 'c2'] })).toEqual({});
+    expect(oppPatch(withContacts, { ...formValues(withContacts), contact_ids: ['c3', 'c1'] })).toEqual({ contact_ids: ['c1', 'c3'] });
+    expect(oppPatch(withContacts, { ...formValues(withContacts), contact_ids: [] })).toEqual({ contact_ids: [] });
+    expect(formValues(base).contact_ids).toEqual([]);
+  });
   it('refuses a bad amount', () => {
     expect(oppPatch(base, { ...formValues(base), amount: '1.234' })).toBeNull();
   });

@@ -1,5 +1,6 @@
 // Pure helpers of the opportunity detail drawer: the edit form's values from an opportunity,
-// and the PATCH body of what the form changed (scores cleared go to clear_scores).
+// and the PATCH body of what the form changed (scores cleared go to clear_scores, contacts as
+// the whole new list).
 import { minorDigits, parseMoney } from './money';
 import type { Opportunity } from './types';
 
@@ -18,6 +19,8 @@ export interface OppFormValues {
   competitor: string;
   win_loss_reason: string;
   owner_id: string | null;
+  /** The customer's contacts involved, in any order. */
+  contact_ids: string[];
   /** 0 = no score (antd Rate's empty value), else 1–5. */
   scores: Record<Dimension, number>;
   notes: Record<Dimension, string>;
@@ -49,6 +52,7 @@ export function formValues(o: Opportunity): OppFormValues {
     competitor: o.competitor ?? '',
     win_loss_reason: o.win_loss_reason ?? '',
     owner_id: o.owner_id ?? null,
+    contact_ids: o.contact_ids ?? [],
     scores,
     notes,
   };
@@ -71,6 +75,9 @@ export function oppPatch(o: Opportunity, v: OppFormValues): Record<string, unkno
   if (v.competitor.trim() !== was.competitor) body.competitor = v.competitor.trim();
   if (v.win_loss_reason.trim() !== was.win_loss_reason) body.win_loss_reason = v.win_loss_reason.trim();
   if (v.owner_id && v.owner_id !== was.owner_id) body.owner_id = v.owner_id;
+  // The API takes the whole new list; order does not matter.
+  const contacts = [...new Set(v.contact_ids ?? [])].sort();
+  if (contacts.join() !== [...was.contact_ids].sort().join()) body.contact_ids = contacts;
   const clear: Dimension[] = [];
   for (const d of DIMENSIONS) {
     const score = v.scores[d] ?? 0;

@@ -209,6 +209,8 @@ export interface Opportunity {
   competitive_note?: string;
   health_score?: number | null;
   competitor?: string;
+  /** The customer's contacts involved; on a single opportunity, not in lists. */
+  contact_ids?: string[];
   department_id?: string | null;
   created_at: string;
   updated_at: string;

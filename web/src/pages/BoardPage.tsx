@@ -1,4 +1,5 @@
-// The pipeline board (商机看板): a column per stage with count, amount and weighted amount,
+// The pipeline board (商机看板): a column per stage with count, amount and weighted amount (the
+// server's totals over the whole stage, not only the cards loaded so far),
 // cards moved by drag and drop or by each card's "move to" menu. A move refused by a stage
 // gate (409) explains the open required tasks, lets them be ticked and the move retried; a
 // move into the lost stage asks for the reason first.
@@ -12,7 +13,7 @@ import { useI18n } from '../i18n';
 import { useApiError } from '../errors';
 import { PageHeader } from '../components/PageHeader';
 import { UserSelect } from '../components/UserSelect';
-import { columnTotals, gateRefusal, needsLossReason, type MissingTask } from '../deals';
+import { columnTotals, gateRefusal, needsLossReason, stageTotals, type ColumnTotals, type MissingTask, type PipelineTotals } from '../deals';
 import { formatMoney } from '../money';
 import { OpportunityDrawer } from './OpportunityDrawer';
 import { OpportunityDetail } from './OpportunityDetail';
@@ -65,6 +66,8 @@ export default function BoardPage() {
   const [detailId, setDetailId] = useState<string | null>(null);
   const [closeMonth, setCloseMonth] = useState<Dayjs | null>(null);
   const [columns, setColumns] = useState<Record<string, Column>>({});
+  /** The server's totals per stage for the current filters; null until they arrive. */
+  const [totals, setTotals] = useState<Record<string, ColumnTotals> | null>(null);
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [pending, setPending] = useState<PendingMove | null>(null);
   const [dragOver, setDragOver] = useState<string | null>(null);
@@ -79,6 +82,7 @@ export default function BoardPage() {
     });
   const dragging = useRef<Opportunity | null>(null);
   const seq = useRef(0);
+  const totalsSeq = useRef(0);
 
   useEffect(() => {
     if (pipelines && !pipelineId && pipelines.length) setPipelineId((pipelines.find((p) => p.is_default) ?? pipelines[0]).id);
@@ -101,8 +105,28 @@ export default function BoardPage() {
     [pipelineId, ownerId, departmentId, month],
   );
 
+  /** Fetches the column headers' totals; an answer to older filters than the newest request is dropped. */
+  const loadTotals = useCallback(async () => {
+    if (!pipelineId) return;
+    const my = ++totalsSeq.current;
+    try {
+      const t = await api.get<PipelineTotals>('/opportunities/stage-totals', {
+        pipeline_id: pipelineId,
+        owner_id: ownerId,
+        department_id: departmentId,
+        close_month: month,
+      });
+      if (my === totalsSeq.current) setTotals(stageTotals(t));
+    } catch (e) {
+      if (my === totalsSeq.current) setTotals(null);
+      onError(e);
+    }
+  }, [pipelineId, ownerId, departmentId, month, onError]);
+
   const loadAll = useCallback(async () => {
     if (!stages.length) return;
+    setTotals(null);
+    void loadTotals();
     const my = ++seq.current;
     setColumns((prev) => Object.fromEntries(stages.map((s) => [s.id, { items: prev[s.id]?.items ?? [], cursor: null, loading: true }])));
     try {
@@ -114,7 +138,7 @@ export default function BoardPage() {
       setColumns((prev) => Object.fromEntries(Object.entries(prev).map(([k, c]) => [k, { ...c, loading: false }])));
       onError(e);
     }
-  }, [stages, fetchColumn, onError]);
+  }, [stages, fetchColumn, onError, loadTotals]);
 
   useEffect(() => {
     void loadAll();
@@ -159,6 +183,7 @@ export default function BoardPage() {
     try {
       const moved = await api.post<Opportunity>(`/opportunities/${opp.id}/stage`, { stage_id: to.id, loss_reason: reason || undefined }, { version: opp.version });
       place(moved, moved.stage_id);
+      void loadTotals();
       // The card may have gone to a column scrolled out of sight: bring it into view.
       requestAnimationFrame(() =>
         document.querySelector(`[data-testid="card-${moved.id}"]`)?.scrollIntoView({ block: 'nearest', inline: 'nearest' }),
@@ -235,7 +260,9 @@ export default function BoardPage() {
           {stages.map((s) => {
             const col = columns[s.id];
             const items = col?.items ?? [];
-            const totals = columnTotals(items);
+            // Until the server's totals arrive, what is loaded (with "+" when there is more).
+            const head = totals?.[s.id] ?? columnTotals(items);
+            const partial = !totals?.[s.id] && !!col?.cursor;
             return (
               <section
                 key={s.id}
@@ -262,15 +289,15 @@ export default function BoardPage() {
                     <span>{s.name}</span>
                     <Tag bordered={false}>{s.kind === 'open' ? `${s.probability}%` : s.kind === 'won' ? t('board.won') : t('board.lost')}</Tag>
                     <span className="rudder-board-count" data-testid={`column-count-${s.id}`}>
-                      {totals.count}
-                      {col?.cursor ? '+' : ''}
+                      {head.count}
+                      {partial ? '+' : ''}
                     </span>
                   </div>
                   <div className="rudder-board-sum">
-                    <span>{t('board.amount')}</span> <span data-testid={`column-amount-${s.id}`}>{totals.amount}</span>
+                    <span>{t('board.amount')}</span> <span data-testid={`column-amount-${s.id}`}>{head.amount}</span>
                   </div>
                   <div className="rudder-board-sum">
-                    <span>{t('board.weighted')}</span> <span data-testid={`column-weighted-${s.id}`}>{totals.weighted}</span>
+                    <span>{t('board.weighted')}</span> <span data-testid={`column-weighted-${s.id}`}>{head.weighted}</span>
                   </div>
                 </header>
                 <div className="rudder-board-cards">
@@ -359,12 +386,16 @@ export default function BoardPage() {
         onCreated={(o) => {
           setDrawerOpen(false);
           place(o, o.stage_id);
+          void loadTotals();
         }}
       />
       <OpportunityDetail
         id={detailId}
         onClose={() => setDetailId(null)}
-        onChanged={(o) => setColumns((prev) => Object.fromEntries(Object.entries(prev).map(([k, c]) => [k, { ...c, items: c.items.map((x) => (x.id === o.id ? o : x)) }])))}
+        onChanged={(o) => {
+          setColumns((prev) => Object.fromEntries(Object.entries(prev).map(([k, c]) => [k, { ...c, items: c.items.map((x) => (x.id === o.id ? o : x)) }])));
+          void loadTotals(); // its amount or owner may have changed
+        }}
       />
       {pending && !pending.missing ? (
         <LossReasonModal

@@ -1,4 +1,4 @@
-// One opportunity (商机详情): its summary, and tabs to edit it with the five-dimension
+// One opportunity (商机详情): its summary with the contacts involved, and tabs to edit it with the five-dimension
 // evaluation (详情), tick its stages' required tasks (任务), see the stages it went through
 // (阶段历史), its follow-ups (跟进) and its change history (历史). Opened from the board and
 // from the customer page.
@@ -18,7 +18,9 @@ import { ActivityTimeline } from '../components/ActivityTimeline';
 import { useIsMobile } from '../components/useMediaQuery';
 import { CURRENCIES, currencySymbol, formatMoney, parseMoney } from '../money';
 import { DIMENSIONS, FORECASTS, formValues, healthColor, oppPatch, previewHealth, type OppFormValues } from '../opportunity';
+import type { Contact } from '../customers';
 import type { Opportunity, OpportunityTask, Page, StageMove } from '../types';
+import { ContactsSelect, useCustomerContacts } from './OpportunityDrawer';
 
 interface Props {
   /** The opportunity to show; null = closed. */
@@ -53,9 +55,11 @@ export function OpportunityDetail({ id, onClose, onChanged, initialTab = 'detail
   }, [id, load]);
 
   const changed = (o: Opportunity) => {
-    setOpp(o);
+    // Lists carry no contact_ids: an answer without them keeps the ones shown.
+    setOpp((prev) => ({ ...o, contact_ids: o.contact_ids ?? prev?.contact_ids }));
     onChanged?.(o);
   };
+  const contacts = useCustomerContacts(opp?.customer_id, opp?.contact_ids);
 
   return (
     <Drawer open={!!id} onClose={onClose} width={mobile ? '100%' : 760} title={opp?.name ?? ''} destroyOnClose data-testid="opp-detail">
@@ -63,11 +67,11 @@ export function OpportunityDetail({ id, onClose, onChanged, initialTab = 'detail
         <Spin />
       ) : (
         <>
-          <Summary opp={opp} />
+          <Summary opp={opp} contacts={contacts} />
           <Tabs
             defaultActiveKey={initialTab}
             items={[
-              { key: 'details', label: <span data-testid="oppd-tab-details">{t('tab.details')}</span>, children: <DetailsForm opp={opp} onSaved={changed} onStale={() => void load()} /> },
+              { key: 'details', label: <span data-testid="oppd-tab-details">{t('tab.details')}</span>, children: <DetailsForm opp={opp} contacts={contacts} onSaved={changed} onStale={() => void load()} /> },
               { key: 'tasks', label: <span data-testid="oppd-tab-tasks">{t('oppd.tab.tasks')}</span>, children: <TasksTab opp={opp} /> },
               { key: 'stages', label: <span data-testid="oppd-tab-stages">{t('oppd.tab.stages')}</span>, children: <StagesTab opp={opp} /> },
               {
@@ -89,7 +93,7 @@ export function OpportunityDetail({ id, onClose, onChanged, initialTab = 'detail
   );
 }
 
-function Summary({ opp }: { opp: Opportunity }) {
+function Summary({ opp, contacts }: { opp: Opportunity; contacts: Contact[] | null }) {
   const { t } = useI18n();
   const mobile = useIsMobile();
   const stageColor = opp.stage_kind === 'won' ? 'green' : opp.stage_kind === 'lost' ? 'default' : 'processing';
@@ -122,7 +126,34 @@ function Summary({ opp }: { opp: Opportunity }) {
           {opp.health_score ?? t('oppd.noHealth')}
         </Tag>
       </Descriptions.Item>
+      <Descriptions.Item label={t('opp.contacts')} span={mobile ? 1 : 2}>
+        <ContactList ids={opp.contact_ids ?? []} contacts={contacts} />
+      </Descriptions.Item>
     </Descriptions>
+  );
+}
+
+/** The linked contacts by name with their decision role, in the order the API gives them. */
+function ContactList({ ids, contacts }: { ids: string[]; contacts: Contact[] | null }) {
+  const { t } = useI18n();
+  if (!ids.length) return <Typography.Text type="secondary" data-testid="oppd-contacts">{t('opp.noContacts')}</Typography.Text>;
+  if (contacts === null) return <Spin size="small" />;
+  return (
+    <Space size={[8, 4]} wrap data-testid="oppd-contacts">
+      {ids.map((id) => {
+        const c = contacts.find((x) => x.id === id);
+        return (
+          <span key={id} data-testid={`oppd-contact-${id}`}>
+            {c?.name ?? '—'}
+            {c?.decision_role ? (
+              <Tag bordered={false} color={c.decision_role === 'decision_maker' ? 'magenta' : c.decision_role === 'blocker' ? 'red' : 'default'} style={{ marginInlineStart: 4 }}>
+                {t(`contact.role.${c.decision_role}` as const)}
+              </Tag>
+            ) : null}
+          </span>
+        );
+      })}
+    </Space>
   );
 }
 
@@ -163,7 +194,7 @@ function dimensionLabel(t: T, d: (typeof DIMENSIONS)[number]): string {
 /** The edit form; the date is a Dayjs in the form and a YYYY-MM-DD string in OppFormValues. */
 type FormShape = Omit<OppFormValues, 'expected_close'> & { expected_close: dayjs.Dayjs };
 
-function DetailsForm({ opp, onSaved, onStale }: { opp: Opportunity; onSaved: (o: Opportunity) => void; onStale: () => void }) {
+function DetailsForm({ opp, contacts, onSaved, onStale }: { opp: Opportunity; contacts: Contact[] | null; onSaved: (o: Opportunity) => void; onStale: () => void }) {
   const { t } = useI18n();
   const { can, me } = useAuth();
   const { message } = App.useApp();
@@ -261,6 +292,9 @@ function DetailsForm({ opp, onSaved, onStale }: { opp: Opportunity; onSaved: (o:
           </Form.Item>
         </Col>
       </Row>
+      <Form.Item name="contact_ids" label={t('opp.contacts')} tooltip={t('opp.contactsHelp')}>
+        <ContactsSelect contacts={contacts} data-testid="oppd-contacts-input" />
+      </Form.Item>
       <Form.Item name="win_loss_reason" label={t('oppd.winLossReason')}>
         <Input.TextArea maxLength={500} rows={2} data-testid="oppd-reason" />
       </Form.Item>
