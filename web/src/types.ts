@@ -131,10 +131,33 @@ export interface Lead {
   next_follow_up_at?: string | null;
   score: number;
   notes: string;
+  /** What a converted lead became (set by its conversion). */
+  converted_customer_id?: string | null;
+  converted_contact_id?: string | null;
+  /** The opportunity its conversion opened, if any (cleared when that opportunity is deleted). */
+  converted_opportunity_id?: string | null;
+  /** The import that created the lead. */
+  import_id?: string | null;
   created_by?: string;
   created_at: string;
   updated_at: string;
   version: number;
+}
+
+/** A claim, return or assignment of a lead (GET /leads/{id}/pool-events). */
+export interface PoolEvent {
+  id: string;
+  lead_id: string;
+  pool_id?: string | null;
+  kind: 'claim' | 'return' | 'auto_return' | 'assign';
+  /** The new owner of a claim or assign, the previous owner of a return. */
+  user_id?: string | null;
+  user_name: string;
+  actor_id: string;
+  actor_name: string;
+  pool_name: string;
+  reason: string;
+  at: string;
 }
 
 /** An existing lead sharing a phone, email or company; only id and matched_on when outside my data scope. */

@@ -12,6 +12,8 @@ import { formatDateTime } from '../format';
 import { FormDrawer } from '../components/FormDrawer';
 import { UserSelect } from '../components/UserSelect';
 import { HistoryList } from '../components/HistoryList';
+import { LeadConversionLinks } from '../components/LeadConversionLinks';
+import { LeadPoolEvents } from '../components/LeadPoolEvents';
 import { ActivityTimeline } from '../components/ActivityTimeline';
 import { ReturnToPoolButton } from './LeadPoolActions';
 import { AssignLeadButton, ConvertLeadButton } from './LeadActions';
@@ -342,6 +344,7 @@ export function LeadDrawer({ open, lead, onClose, onSaved, onStale }: Props) {
               children: (
                 <>
                   {summary}
+                  <LeadConversionLinks lead={lead} />
                   {fields}
                 </>
               ),
@@ -353,7 +356,16 @@ export function LeadDrawer({ open, lead, onClose, onSaved, onStale }: Props) {
               // A follow-up moves the lead's status and pool clock: onStale reloads it.
               children: <ActivityTimeline subjects={[{ type: 'lead', id: lead.id }]} onChanged={onStale} />,
             },
-            { key: 'history', label: <span data-testid="lead-tab-history">{t('tab.history')}</span>, children: <HistoryList resource="leads" id={lead.id} /> },
+            {
+              key: 'history',
+              label: <span data-testid="lead-tab-history">{t('tab.history')}</span>,
+              children: (
+                <>
+                  <LeadPoolEvents leadId={lead.id} />
+                  <HistoryList resource="leads" id={lead.id} />
+                </>
+              ),
+            },
           ]}
         />
       ) : (
