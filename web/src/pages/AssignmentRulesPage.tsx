@@ -117,7 +117,7 @@ export default function AssignmentRulesPage() {
     {
       title: t('rule.enabled'),
       key: 'enabled',
-      width: 70,
+      width: 88,
       render: (_, r) => <Switch size="small" checked={r.enabled} disabled={busy} onChange={(v) => setEnabled(r, v)} data-testid={`rule-enabled-${r.id}`} />,
     },
     {
