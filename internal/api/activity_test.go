@@ -71,8 +71,8 @@ func TestActivityLifecycle(t *testing.T) {
 func TestActivityFollowUpResetsLeadClock(t *testing.T) {
 	each(t, func(t *testing.T, e *apitest.Env) {
 		rep := e.Demo("east1.rep1@demo.local")
-		old := time.Now().UTC().AddDate(0, 0, -20).Format(time.RFC3339)
-		l := newLead(t, rep, map[string]any{"contact_name": "待跟进", "last_follow_up_at": old})
+		l := newLead(t, rep, map[string]any{"contact_name": "待跟进"})
+		setLastFollowUp(t, e, l["id"].(string), time.Now().UTC().AddDate(0, 0, -20))
 		lp := "/api/v1/leads/" + l["id"].(string)
 		// A planned task is not a follow-up.
 		newActivity(t, rep, map[string]any{"kind": "task", "subject_type": "lead", "subject_id": l["id"], "title": "回电",

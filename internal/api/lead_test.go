@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"slices"
@@ -20,6 +21,17 @@ func me(t *testing.T, c *apitest.Client) map[string]any {
 func newLead(t *testing.T, c *apitest.Client, body map[string]any) map[string]any {
 	t.Helper()
 	return c.Do("POST", "/api/v1/leads", body).Want(201).Map()
+}
+
+// setLastFollowUp seeds a lead's pool clock as earlier follow-ups would
+// have left it. No request sets it (only a recorded activity moves it), and
+// recording one would also move the status and version the tests look at.
+func setLastFollowUp(t *testing.T, e *apitest.Env, id string, at time.Time) {
+	t.Helper()
+	if _, err := e.DB.Write.NewUpdate().Table("leads").Set("last_follow_up_at = ?", at.UTC()).
+		Where("id = ?", id).Exec(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 }
 
 type leadPage struct {
@@ -280,6 +292,95 @@ func TestLeadFilters(t *testing.T) {
 	})
 }
 
+// TestLeadFiltersPoolClockRegion: the pool, last-follow-up and region-tree
+// filters, on the list and on a bulk action by filter alike.
+func TestLeadFiltersPoolClockRegion(t *testing.T) {
+	each(t, func(t *testing.T, e *apitest.Env) {
+		admin := e.Demo("admin@demo.local")
+		rep1 := me(t, e.Demo("east1.rep1@demo.local"))["id"].(string)
+		// A small territory tree: 滤东 → 滤沪 → 滤浦, and 滤南 beside it.
+		region := func(name string, parent any) string {
+			body := map[string]any{"name": name}
+			if parent != nil {
+				body["parent_id"] = parent
+			}
+			return admin.Do("POST", "/api/v1/regions", body).Want(201).Map()["id"].(string)
+		}
+		east := region("滤东", nil)
+		region("滤浦", region("滤沪", east))
+		region("滤南", nil)
+		now := time.Now().UTC().Truncate(time.Second)
+		lead := func(name, region string, followedUp time.Duration) map[string]any {
+			l := newLead(t, admin, map[string]any{"contact_name": name, "region": region, "owner_id": rep1})
+			if followedUp != 0 {
+				setLastFollowUp(t, e, l["id"].(string), now.Add(-followedUp))
+			}
+			return l
+		}
+		day := 24 * time.Hour
+		a := lead("甲", "滤东", 10*day)
+		b := lead("乙", "滤沪", 3*day)
+		c := lead("丙", "滤浦", 0) // never followed up
+		d := lead("丁", "滤南", 20*day)
+		f := lead("戊", "滤外", time.Hour) // a region outside the tree
+		pool := admin.Do("POST", "/api/v1/pools", map[string]any{"name": "筛选池", "department_id": plDepts(t, admin)["上海一组"]}).Want(201).Map()
+		pid := pool["id"].(string)
+		admin.Do("POST", "/api/v1/leads/bulk", map[string]any{"action": "move_to_pool", "ids": []string{c["id"].(string), d["id"].(string)},
+			"pool_id": pid, "reason": "冷却"}).Want(200)
+		q := url.QueryEscape
+		at := func(d time.Duration) string { return q(now.Add(-d).Format(time.RFC3339)) }
+		for _, tc := range []struct {
+			query string
+			want  []string
+		}{
+			{"region=" + q("滤东"), ids(a, b, c)},
+			{"region=" + q("滤沪"), ids(b, c)},
+			{"region=" + q("滤浦"), ids(c)},
+			{"region=" + q("滤外"), ids(f)},
+			{"region=" + q("没有"), ids()},
+			{"pool_id=" + pid, ids(c, d)},
+			{"pool_id=" + pid + "&region=" + q("滤东"), ids(c)},
+			{"last_follow_up_from=" + at(5*day), ids(b, f)},
+			{"last_follow_up_to=" + at(5*day), ids(a, d)},
+			{"last_follow_up_from=" + at(15*day) + "&last_follow_up_to=" + at(2*day), ids(a, b)},
+			{"last_follow_up_to=" + at(5*day) + "&region=" + q("滤东"), ids(a)},
+		} {
+			if got := leadIDs(t, admin, tc.query); !slices.Equal(got, tc.want) {
+				t.Errorf("?%s: %v, want %v", tc.query, got, tc.want)
+			}
+		}
+		if p := admin.Do("GET", "/api/v1/leads?last_follow_up_from="+at(day)+"&last_follow_up_to="+at(2*day), nil).Want(422).Problem(); !p.Names("query.last_follow_up_to") {
+			t.Fatalf("reversed last follow-up range: %+v", p)
+		}
+		admin.Do("GET", "/api/v1/leads?pool_id=pool", nil).Want(422)
+		// A bulk action by filter takes the same filters.
+		before := auditCount(t, e)
+		if p := admin.Do("POST", "/api/v1/leads/bulk", map[string]any{"action": "delete", "filter": map[string]any{
+			"last_follow_up_from": now.Add(-day).Format(time.RFC3339), "last_follow_up_to": now.Add(-2 * day).Format(time.RFC3339)}}).Want(422).Problem(); !p.Names("body.filter.last_follow_up_to") {
+			t.Fatalf("bulk reversed range: %+v", p)
+		}
+		if after := auditCount(t, e); after != before {
+			t.Fatalf("a refused bulk action wrote %d audit entries", after-before)
+		}
+		r := admin.Do("POST", "/api/v1/leads/bulk", map[string]any{"action": "assign", "owner_id": rep1, "reason": "捞回",
+			"filter": map[string]any{"pool_id": pid, "region": "滤东"}}).Want(200).Map()
+		if r["affected"] != float64(1) {
+			t.Fatalf("bulk assign by pool and region: %v", r)
+		}
+		if got := leadIDs(t, admin, "pool_id="+pid); !slices.Equal(got, ids(d)) {
+			t.Fatalf("pool after the bulk assign: %v", got)
+		}
+		r = admin.Do("POST", "/api/v1/leads/bulk", map[string]any{"action": "delete",
+			"filter": map[string]any{"last_follow_up_to": now.Add(-5 * day).Format(time.RFC3339)}}).Want(200).Map()
+		if r["affected"] != float64(2) {
+			t.Fatalf("bulk delete by last follow-up: %v", r)
+		}
+		if got := leadIDs(t, admin, ""); !slices.Equal(got, ids(b, c, f)) {
+			t.Fatalf("after deleting the stale leads: %v", got)
+		}
+	})
+}
+
 // TestLeadKeysetPaging pages through 33 leads in every sort, with ties and
 // leads never followed up, and requires each lead exactly once, in order.
 func TestLeadKeysetPaging(t *testing.T) {
@@ -289,10 +390,10 @@ func TestLeadKeysetPaging(t *testing.T) {
 		const n = 33
 		for i := range n {
 			body := map[string]any{"contact_name": fmt.Sprintf("客户%02d", i), "score": (i * 7) % 5 * 20, "allow_duplicate": true}
+			l := newLead(t, admin, body)
 			if i%3 != 0 { // a third never followed up; the others share a few times
-				body["last_follow_up_at"] = base.Add(time.Duration(i%4) * 90 * time.Minute).Add(time.Duration(i%2) * 123456 * time.Microsecond).Format(time.RFC3339Nano)
+				setLastFollowUp(t, e, l["id"].(string), base.Add(time.Duration(i%4)*90*time.Minute).Add(time.Duration(i%2)*123456*time.Microsecond))
 			}
-			newLead(t, admin, body)
 		}
 		for _, sort := range []string{"created_at", "-created_at", "last_follow_up_at", "-last_follow_up_at", "score", "-score"} {
 			var all []map[string]any
@@ -402,7 +503,7 @@ func TestLeadDataScope(t *testing.T) {
 		mgr.Do("GET", "/api/v1/leads/"+id, nil).Want(200)
 		// A rep may not give leads away; a manager only within the team.
 		rep1c.Do("POST", "/api/v1/leads", map[string]any{"contact_name": "四", "owner_id": rep2["id"]}).Want(403)
-		rep1c.Do("PATCH", "/api/v1/leads/"+id, map[string]any{"owner_id": rep2["id"]}, "If-Match", `"1"`).Want(403)
+		rep1c.Do("POST", "/api/v1/leads/"+id+"/assign", map[string]any{"owner_id": rep2["id"], "reason": "x"}).Want(403)
 		newLead(t, rep1c, map[string]any{"contact_name": "四", "owner_id": rep1["id"]}) // to oneself is fine
 		if p := mgr.Do("POST", "/api/v1/leads", map[string]any{"contact_name": "五", "owner_id": hzRep["id"]}).Want(422).Problem(); !p.Names("body.owner_id") {
 			t.Fatalf("assign outside the team: %+v", p)
@@ -413,7 +514,8 @@ func TestLeadDataScope(t *testing.T) {
 			t.Fatalf("department of an assigned lead: %v", five)
 		}
 		// Reassigned out of the team, the lead leaves the manager's scope.
-		moved := admin.Do("PATCH", "/api/v1/leads/"+id, map[string]any{"owner_id": hzRep["id"]}, "If-Match", `"1"`).Want(200).Map()
+		admin.Do("POST", "/api/v1/leads/"+id+"/assign", map[string]any{"owner_id": hzRep["id"], "reason": "调往杭州"}).Want(200)
+		moved := admin.Do("GET", "/api/v1/leads/"+id, nil).Want(200).Map()
 		if moved["department_id"] != hzRep["department_id"] || moved["owner_name"] != "杨帆" {
 			t.Fatalf("reassigned: %v", moved)
 		}
@@ -515,27 +617,24 @@ func TestLeadBadInput(t *testing.T) {
 	})
 }
 
-// PATCH clears a follow-up date with JSON null; an absent key leaves it.
+// PATCH clears the next follow-up date with JSON null; an absent key leaves it.
 func TestLeadPatchClearsFollowUpDates(t *testing.T) {
 	each(t, func(t *testing.T, e *apitest.Env) {
 		rep := e.Demo("east1.rep1@demo.local")
-		l := newLead(t, rep, map[string]any{"contact_name": "清空日期", "next_follow_up_at": "2030-01-02T03:04:05Z",
-			"last_follow_up_at": "2026-01-02T03:04:05Z"})
+		l := newLead(t, rep, map[string]any{"contact_name": "清空日期", "next_follow_up_at": "2030-01-02T03:04:05Z"})
 		path := "/api/v1/leads/" + l["id"].(string)
 		// Absent: unchanged.
 		got := rep.Do("PATCH", path, map[string]any{"notes": "改备注"}, "If-Match", `"1"`).Want(200).Map()
-		if got["next_follow_up_at"] != "2030-01-02T03:04:05Z" || got["last_follow_up_at"] != "2026-01-02T03:04:05Z" {
-			t.Fatalf("absent keys changed the dates: %v", got)
+		if got["next_follow_up_at"] != "2030-01-02T03:04:05Z" {
+			t.Fatalf("an absent key changed the date: %v", got)
 		}
-		// A value sets, null clears, each independently.
-		got = rep.Do("PATCH", path, map[string]any{"next_follow_up_at": nil, "last_follow_up_at": "2026-02-03T00:00:00Z"},
-			"If-Match", `"2"`).Want(200).Map()
-		if got["next_follow_up_at"] != nil || got["last_follow_up_at"] != "2026-02-03T00:00:00Z" || got["version"] != float64(3) {
+		got = rep.Do("PATCH", path, map[string]any{"next_follow_up_at": "2030-02-03T00:00:00Z"}, "If-Match", `"2"`).Want(200).Map()
+		if got["next_follow_up_at"] != "2030-02-03T00:00:00Z" || got["version"] != float64(3) {
+			t.Fatalf("after setting next: %v", got)
+		}
+		got = rep.Do("PATCH", path, map[string]any{"next_follow_up_at": nil}, "If-Match", `"3"`).Want(200).Map()
+		if got["next_follow_up_at"] != nil || got["version"] != float64(4) {
 			t.Fatalf("after clearing next: %v", got)
-		}
-		got = rep.Do("PATCH", path, map[string]any{"last_follow_up_at": nil}, "If-Match", `"3"`).Want(200).Map()
-		if got["next_follow_up_at"] != nil || got["last_follow_up_at"] != nil {
-			t.Fatalf("after clearing last: %v", got)
 		}
 		// Clearing what is already empty writes nothing; a bad date names the field.
 		if v := rep.Do("PATCH", path, map[string]any{"next_follow_up_at": nil}, "If-Match", `"4"`).Want(200).Map()["version"]; v != float64(4) {
@@ -559,6 +658,67 @@ func TestLeadPatchClearsFollowUpDates(t *testing.T) {
 		}
 		if !found {
 			t.Fatalf("history has no clearing of next_follow_up_at: %v", hist.Items)
+		}
+	})
+}
+
+// The pool clock moves only with recorded follow-ups, and the owner only
+// through an assignment with a reason: a create or PATCH that tries either
+// is refused naming the field, and writes nothing.
+func TestLeadClockAndOwnerNotPatchable(t *testing.T) {
+	each(t, func(t *testing.T, e *apitest.Env) {
+		mgr := e.Demo("east1.manager@demo.local")
+		rep1, rep2 := me(t, e.Demo("east1.rep1@demo.local"))["id"].(string), me(t, e.Demo("east1.rep2@demo.local"))["id"].(string)
+		l := newLead(t, mgr, map[string]any{"contact_name": "守时", "owner_id": rep1})
+		id, path := l["id"].(string), "/api/v1/leads/"+l["id"].(string)
+		before := auditCount(t, e)
+		for _, c := range []struct {
+			name, method string
+			body         map[string]any
+			field        string
+		}{
+			{"create with a past clock", "POST", map[string]any{"contact_name": "旧", "last_follow_up_at": "2020-01-01T00:00:00Z"}, "body.last_follow_up_at"},
+			{"create with a future clock", "POST", map[string]any{"contact_name": "新", "last_follow_up_at": "2099-01-01T00:00:00Z"}, "body.last_follow_up_at"},
+			{"patch a future clock", "PATCH", map[string]any{"last_follow_up_at": "2099-01-01T00:00:00Z"}, "body.last_follow_up_at"},
+			{"patch the clock away", "PATCH", map[string]any{"last_follow_up_at": nil}, "body.last_follow_up_at"},
+			{"patch another owner", "PATCH", map[string]any{"owner_id": rep2, "title": "经理"}, "body.owner_id"},
+		} {
+			target := "/api/v1/leads"
+			if c.method == "PATCH" {
+				target = path
+			}
+			p := mgr.Do(c.method, target, c.body, "If-Match", `"1"`).Want(422).Problem()
+			if !p.Names(c.field) {
+				t.Errorf("%s: problem does not name %s: %+v", c.name, c.field, p)
+			}
+			if c.field == "body.owner_id" && !strings.Contains(p.Detail+fmt.Sprint(p.Errors), "/api/v1/leads/"+id+"/assign") {
+				t.Errorf("%s: the problem does not point to the assign route: %+v", c.name, p)
+			}
+		}
+		if got := leadIDs(t, mgr, ""); !slices.Equal(got, []string{id}) {
+			t.Fatalf("refused creates wrote leads: %v", got)
+		}
+		got := mgr.Do("GET", path, nil).Want(200).Map()
+		if got["version"] != float64(1) || got["owner_id"] != rep1 || got["last_follow_up_at"] != nil || got["title"] != "" {
+			t.Fatalf("refused patches changed the lead: %v", got)
+		}
+		if after := auditCount(t, e); after != before {
+			t.Fatalf("refused requests wrote %d audit entries", after-before)
+		}
+		if ev := plEvents(t, mgr, id); len(ev) != 0 {
+			t.Fatalf("refused owner change has pool events: %v", ev)
+		}
+		// The form may send the owner back unchanged with its other edits.
+		if got := mgr.Do("PATCH", path, map[string]any{"owner_id": rep1, "title": "经理"}, "If-Match", `"1"`).Want(200).Map(); got["title"] != "经理" || got["owner_id"] != rep1 {
+			t.Fatalf("patch with the same owner: %v", got)
+		}
+		// The owner changes by assignment, with its reason in the pool history.
+		mgr.Do("POST", path+"/assign", map[string]any{"owner_id": rep2, "reason": "客户要求换人"}).Want(200)
+		if got := mgr.Do("GET", path, nil).Want(200).Map(); got["owner_id"] != rep2 {
+			t.Fatalf("after assign: %v", got)
+		}
+		if ev := plEvents(t, mgr, id); len(ev) != 1 || ev[0] != "assign:"+rep2+":客户要求换人" {
+			t.Fatalf("assign events: %v", ev)
 		}
 	})
 }

@@ -414,15 +414,16 @@ func TestAssignmentRules(t *testing.T) {
 		if len(hist.Items) != 2 || hist.Items[0].Changes[0].Field != "owner_id" || hist.Items[0].Changes[0].New != r2 {
 			t.Fatalf("assign history: %+v", hist.Items)
 		}
-		// Reassigning by PATCH takes a pooled lead out of its pool, with an event too.
+		// Assigning a pooled lead takes it out of its pool, with an event too.
+		// (A PATCH no longer changes the owner: see TestLeadClockAndOwnerNotPatchable.)
 		pooled := plPoolLeads(t, admin, pool["id"].(string))[0]
-		v := admin.Do("GET", "/api/v1/leads/"+pooled, nil).Want(200).Header.Get("ETag")
-		p := admin.Do("PATCH", "/api/v1/leads/"+pooled, map[string]any{"owner_id": r3}, "If-Match", v).Want(200).Map()
+		admin.Do("POST", "/api/v1/leads/"+pooled+"/assign", map[string]any{"owner_id": r3, "reason": "接手"}).Want(200)
+		p := admin.Do("GET", "/api/v1/leads/"+pooled, nil).Want(200).Map()
 		if p["owner_id"] != r3 || p["pool_id"] != nil {
-			t.Fatalf("patched pooled lead: %v", p)
+			t.Fatalf("assigned pooled lead: %v", p)
 		}
-		if ev := plEvents(t, admin, pooled); len(ev) != 2 || ev[0] != "assign:"+r3+":" {
-			t.Fatalf("patch events: %v", ev)
+		if ev := plEvents(t, admin, pooled); len(ev) != 2 || ev[0] != "assign:"+r3+":接手" {
+			t.Fatalf("assign events: %v", ev)
 		}
 		// Another tenant sees no rules.
 		e.Anon().Do("POST", "/api/v1/signup", map[string]string{"company": "别家", "name": "外人", "email": "o@other.test",
@@ -443,12 +444,16 @@ func TestPoolAutoReturnJob(t *testing.T) {
 			"return_after_days_no_follow_up": 7, "return_after_days_no_conversion": 30}).Want(201).Map()
 		pid := pool["id"].(string)
 		now := time.Now().UTC()
-		at := func(d int) string { return now.AddDate(0, 0, d).Format(time.RFC3339) }
-		stale := newLead(t, rep, map[string]any{"contact_name": "久未跟进", "last_follow_up_at": at(-10)})["id"].(string)
-		fresh := newLead(t, rep, map[string]any{"contact_name": "刚跟进", "last_follow_up_at": at(-1)})["id"].(string)
+		followedUp := func(c *apitest.Client, name string, days int) string {
+			id := newLead(t, c, map[string]any{"contact_name": name})["id"].(string)
+			setLastFollowUp(t, e, id, now.AddDate(0, 0, days))
+			return id
+		}
+		stale := followedUp(rep, "久未跟进", -10)
+		fresh := followedUp(rep, "刚跟进", -1)
 		never := newLead(t, rep, map[string]any{"contact_name": "从未跟进"})["id"].(string)
-		other := newLead(t, e.Demo("east2.rep1@demo.local"), map[string]any{"contact_name": "别组的", "last_follow_up_at": at(-10)})["id"].(string)
-		mine := newLead(t, e.Demo("east1.manager@demo.local"), map[string]any{"contact_name": "经理的", "last_follow_up_at": at(-10)})["id"].(string)
+		other := followedUp(e.Demo("east2.rep1@demo.local"), "别组的", -10)
+		mine := followedUp(e.Demo("east1.manager@demo.local"), "经理的", -10)
 
 		s := &jobs.Scheduler{DB: e.DB, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 		ctx := context.Background()

@@ -105,9 +105,7 @@ func New(d *db.DB, o Options) *Server {
 	session.Register(s.API, d, sess, orgs.GetUser)
 	org.Register(s.API, orgs, org.Options{Signup: o.Signup, Session: sess})
 	audit.Register(s.API, d)
-	leads := &lead.Service{DB: d, OwnerChanged: func(ctx context.Context, c lead.OwnerChange) error {
-		return pool.Hook(ctx, c.LeadID, c.FromPoolID, c.To)
-	}}
+	leads := &lead.Service{DB: d}
 	lead.Register(s.API, leads)
 	lead.RegisterBulk(s.API, leads, offboard.LeadOps(d))
 	offboard.Register(s.API, &offboard.Service{DB: d, Orgs: orgs})

@@ -47,17 +47,20 @@ func DuplicateResponses(api huma.API) map[string]*huma.Response {
 }
 
 type listInput struct {
-	Q            string    `query:"q" maxLength:"100" doc:"Matches contact name, company, phone or email as a substring; a whole mobile number or e-mail address matches the lead's, however either is written (+86 138-0013-8000 finds 13800138000)."`
-	Status       string    `query:"status" enum:"new,contacted,qualified,converted,disqualified"`
-	OwnerID      string    `query:"owner_id" format:"uuid"`
-	Source       string    `query:"source" maxLength:"40"`
-	Region       string    `query:"region" maxLength:"40"`
-	Industry     string    `query:"industry" maxLength:"40"`
-	CreatedFrom  time.Time `query:"created_from" doc:"Created at or after this time (RFC 3339)."`
-	CreatedTo    time.Time `query:"created_to" doc:"Created before this time (RFC 3339)."`
-	FollowUpFrom time.Time `query:"follow_up_from" doc:"Next follow-up at or after this time (RFC 3339)."`
-	FollowUpTo   time.Time `query:"follow_up_to" doc:"Next follow-up before this time (RFC 3339)."`
-	Sort         string    `query:"sort" enum:"created_at,-created_at,last_follow_up_at,-last_follow_up_at,score,-score" default:"-created_at" doc:"Leads without a follow-up come last in both directions of last_follow_up_at."`
+	Q                string    `query:"q" maxLength:"100" doc:"Matches contact name, company, phone or email as a substring; a whole mobile number or e-mail address matches the lead's, however either is written (+86 138-0013-8000 finds 13800138000)."`
+	Status           string    `query:"status" enum:"new,contacted,qualified,converted,disqualified"`
+	OwnerID          string    `query:"owner_id" format:"uuid"`
+	PoolID           string    `query:"pool_id" format:"uuid" doc:"The leads sitting in this pool (公海)."`
+	Source           string    `query:"source" maxLength:"40"`
+	Region           string    `query:"region" maxLength:"40" doc:"This region and every region below it in the territory tree."`
+	Industry         string    `query:"industry" maxLength:"40"`
+	CreatedFrom      time.Time `query:"created_from" doc:"Created at or after this time (RFC 3339)."`
+	CreatedTo        time.Time `query:"created_to" doc:"Created before this time (RFC 3339)."`
+	FollowUpFrom     time.Time `query:"follow_up_from" doc:"Next follow-up (next_follow_up_at) at or after this time (RFC 3339)."`
+	FollowUpTo       time.Time `query:"follow_up_to" doc:"Next follow-up (next_follow_up_at) before this time (RFC 3339)."`
+	LastFollowUpFrom time.Time `query:"last_follow_up_from" doc:"Last recorded follow-up (last_follow_up_at) at or after this time (RFC 3339); leads never followed up are left out."`
+	LastFollowUpTo   time.Time `query:"last_follow_up_to" doc:"Last recorded follow-up (last_follow_up_at) before this time (RFC 3339); leads never followed up are left out."`
+	Sort             string    `query:"sort" enum:"created_at,-created_at,last_follow_up_at,-last_follow_up_at,score,-score" default:"-created_at" doc:"Leads without a follow-up come last in both directions of last_follow_up_at."`
 	httpx.PageParams
 }
 
@@ -69,21 +72,37 @@ func window(field string, from, to time.Time) error {
 	return nil
 }
 
+// checkWindows refuses f's reversed ranges, naming the end field under
+// prefix ("query." for the list, "body.filter." for a bulk action).
+func checkWindows(prefix string, f Filter) error {
+	for _, w := range []struct {
+		field    string
+		from, to time.Time
+	}{
+		{"created_to", f.CreatedFrom, f.CreatedTo}, {"follow_up_to", f.FollowUpFrom, f.FollowUpTo},
+		{"last_follow_up_to", f.LastFollowUpFrom, f.LastFollowUpTo},
+	} {
+		if err := window(prefix+w.field, w.from, w.to); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Register mounts the lead routes.
 func Register(api huma.API, s *Service) {
 	read, write := httpx.Perm("lead.read"), httpx.Perm("lead.write")
 	httpx.Register(api, huma.Operation{OperationID: "list-leads", Method: http.MethodGet, Path: "/api/v1/leads",
 		Tags: []string{"leads"}, Summary: "List leads in my data scope"}, read,
 		func(ctx context.Context, in *listInput) (*struct{ Body httpx.Page[Lead] }, error) {
-			if err := window("query.created_to", in.CreatedFrom, in.CreatedTo); err != nil {
-				return nil, err
-			}
-			if err := window("query.follow_up_to", in.FollowUpFrom, in.FollowUpTo); err != nil {
-				return nil, err
-			}
-			page, err := s.List(ctx, Filter{Q: in.Q, Status: in.Status, OwnerID: in.OwnerID, Source: in.Source,
+			f := Filter{Q: in.Q, Status: in.Status, OwnerID: in.OwnerID, PoolID: in.PoolID, Source: in.Source,
 				Region: in.Region, Industry: in.Industry, CreatedFrom: in.CreatedFrom, CreatedTo: in.CreatedTo,
-				FollowUpFrom: in.FollowUpFrom, FollowUpTo: in.FollowUpTo, Sort: in.Sort}, in.Limit, in.Cursor)
+				FollowUpFrom: in.FollowUpFrom, FollowUpTo: in.FollowUpTo, LastFollowUpFrom: in.LastFollowUpFrom,
+				LastFollowUpTo: in.LastFollowUpTo, Sort: in.Sort}
+			if err := checkWindows("query.", f); err != nil {
+				return nil, err
+			}
+			page, err := s.List(ctx, f, in.Limit, in.Cursor)
 			return &struct{ Body httpx.Page[Lead] }{Body: page}, err
 		})
 	registerDuplicates(api, s, read)

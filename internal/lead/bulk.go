@@ -39,16 +39,19 @@ type BulkOps struct {
 
 // BulkLeadFilter selects leads like the list's query parameters do.
 type BulkLeadFilter struct {
-	Q            string    `json:"q,omitempty" maxLength:"100"`
-	Status       string    `json:"status,omitempty" enum:"new,contacted,qualified,converted,disqualified"`
-	OwnerID      string    `json:"owner_id,omitempty" format:"uuid"`
-	Source       string    `json:"source,omitempty" maxLength:"40"`
-	Region       string    `json:"region,omitempty" maxLength:"40"`
-	Industry     string    `json:"industry,omitempty" maxLength:"40"`
-	CreatedFrom  time.Time `json:"created_from,omitempty"`
-	CreatedTo    time.Time `json:"created_to,omitempty"`
-	FollowUpFrom time.Time `json:"follow_up_from,omitempty"`
-	FollowUpTo   time.Time `json:"follow_up_to,omitempty"`
+	Q                string    `json:"q,omitempty" maxLength:"100"`
+	Status           string    `json:"status,omitempty" enum:"new,contacted,qualified,converted,disqualified"`
+	OwnerID          string    `json:"owner_id,omitempty" format:"uuid"`
+	PoolID           string    `json:"pool_id,omitempty" format:"uuid" doc:"The leads in this pool."`
+	Source           string    `json:"source,omitempty" maxLength:"40"`
+	Region           string    `json:"region,omitempty" maxLength:"40" doc:"This region and every region below it."`
+	Industry         string    `json:"industry,omitempty" maxLength:"40"`
+	CreatedFrom      time.Time `json:"created_from,omitempty"`
+	CreatedTo        time.Time `json:"created_to,omitempty"`
+	FollowUpFrom     time.Time `json:"follow_up_from,omitempty" doc:"On the next follow-up."`
+	FollowUpTo       time.Time `json:"follow_up_to,omitempty" doc:"On the next follow-up."`
+	LastFollowUpFrom time.Time `json:"last_follow_up_from,omitempty" doc:"On the last recorded follow-up."`
+	LastFollowUpTo   time.Time `json:"last_follow_up_to,omitempty" doc:"On the last recorded follow-up."`
 }
 
 // BulkLeadInput is one bulk action on leads chosen by ids or by a filter.
@@ -223,20 +226,18 @@ func chunks(s []string, n int) func(func([]string) bool) {
 }
 
 func (s *Service) bulkFilter(ctx context.Context, bf BulkLeadFilter) ([]string, error) {
-	if err := window("body.filter.created_to", bf.CreatedFrom, bf.CreatedTo); err != nil {
+	f := Filter{Q: bf.Q, Status: bf.Status, OwnerID: bf.OwnerID, PoolID: bf.PoolID, Source: bf.Source, Region: bf.Region,
+		Industry: bf.Industry, CreatedFrom: bf.CreatedFrom, CreatedTo: bf.CreatedTo, FollowUpFrom: bf.FollowUpFrom,
+		FollowUpTo: bf.FollowUpTo, LastFollowUpFrom: bf.LastFollowUpFrom, LastFollowUpTo: bf.LastFollowUpTo}
+	if err := checkWindows("body.filter.", f); err != nil {
 		return nil, err
 	}
-	if err := window("body.filter.follow_up_to", bf.FollowUpFrom, bf.FollowUpTo); err != nil {
-		return nil, err
-	}
-	f := Filter{Q: bf.Q, Status: bf.Status, OwnerID: bf.OwnerID, Source: bf.Source, Region: bf.Region, Industry: bf.Industry,
-		CreatedFrom: bf.CreatedFrom, CreatedTo: bf.CreatedTo, FollowUpFrom: bf.FollowUpFrom, FollowUpTo: bf.FollowUpTo}
-	m, err := s.match(ctx, f.Q)
+	q, err := s.where(ctx, s.leadIDs(ctx), f)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
-	if err := filter(s.leadIDs(ctx), f, m).OrderExpr("l.id ASC").Limit(BulkCap+1).Scan(ctx, &out); err != nil {
+	if err := q.OrderExpr("l.id ASC").Limit(BulkCap+1).Scan(ctx, &out); err != nil {
 		return nil, err
 	}
 	if len(out) > BulkCap {

@@ -58,7 +58,7 @@ func (s *Service) Create(ctx context.Context, in Input) (*Lead, error) {
 		Company: strings.TrimSpace(in.Company), Title: strings.TrimSpace(in.Title), Phone: strings.TrimSpace(in.Phone),
 		Email: strings.TrimSpace(in.Email), WeChat: strings.TrimSpace(in.WeChat), Source: strings.TrimSpace(in.Source),
 		Region: strings.TrimSpace(in.Region), Industry: strings.TrimSpace(in.Industry), Status: StatusNew,
-		LastFollowUpAt: utc(in.LastFollowUpAt), NextFollowUpAt: utc(in.NextFollowUpAt), Score: in.Score, Notes: in.Notes,
+		NextFollowUpAt: utc(in.NextFollowUpAt), Score: in.Score, Notes: in.Notes,
 		CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now, Version: 1, AssignedAt: &now}
 	l.setKeys()
 	var err error

@@ -2,11 +2,13 @@ package lead
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/uptrace/bun"
 
+	"github.com/rudder-crm/rudder/internal/auth"
 	"github.com/rudder-crm/rudder/internal/platform/apperr"
 	"github.com/rudder-crm/rudder/internal/platform/httpx"
 	"github.com/rudder-crm/rudder/internal/platform/ids"
@@ -14,11 +16,17 @@ import (
 
 // Filter narrows a lead list. Zero values do not filter.
 type Filter struct {
-	Status, OwnerID, Source, Region, Industry string
-	Q                                         string
-	CreatedFrom, CreatedTo                    time.Time
-	FollowUpFrom, FollowUpTo                  time.Time // on next_follow_up_at: the leads due in a window
-	Sort                                      string
+	Status, OwnerID, PoolID, Source, Industry string
+	// Region matches that region and every region below it in the
+	// tenant's territory tree (leads carry a region by name).
+	Region                           string
+	Q                                string
+	CreatedFrom, CreatedTo           time.Time
+	FollowUpFrom, FollowUpTo         time.Time // on next_follow_up_at: the leads due in a window
+	LastFollowUpFrom, LastFollowUpTo time.Time // on last_follow_up_at, the pool clock
+	Sort                             string
+
+	regions []string // Region and the names below it, set by where
 }
 
 // sortKey is one list order and how its keyset cursor resumes.
@@ -71,11 +79,10 @@ func (s *Service) List(ctx context.Context, f Filter, limit int, cursor string) 
 	if err != nil {
 		return page, err
 	}
-	m, err := s.match(ctx, f.Q)
+	q, err := s.where(ctx, s.leads(ctx), f)
 	if err != nil {
 		return page, err
 	}
-	q := filter(s.leads(ctx), f, m)
 	if keys != nil {
 		if q, err = sort.after(q, keys); err != nil {
 			return page, err
@@ -145,17 +152,54 @@ func (k sortKey) order(q *bun.SelectQuery) *bun.SelectQuery {
 	return q.OrderExpr(k.col + dir + nulls + ", l.id" + dir)
 }
 
+// where adds f to q: it resolves the search and the region subtree, which
+// filter then puts in the query.
+func (s *Service) where(ctx context.Context, q *bun.SelectQuery, f Filter) (*bun.SelectQuery, error) {
+	m, err := s.match(ctx, f.Q)
+	if err != nil {
+		return nil, err
+	}
+	if f.Region != "" {
+		if f.regions, err = s.subRegions(ctx, f.Region); err != nil {
+			return nil, err
+		}
+	}
+	return filter(q, f, m), nil
+}
+
+// subRegions returns name and the names of the regions below every region
+// so named in the caller's tenant's tree. A name outside the tree matches
+// itself only (the API takes any region text). The tree is small and its
+// own, so the names are looked up first and the leads query stays a plain IN.
+func (s *Service) subRegions(ctx context.Context, name string) ([]string, error) {
+	var names []string
+	err := s.DB.R(ctx).NewSelect().TableExpr("regions AS sub").ColumnExpr("DISTINCT sub.name").
+		Join("JOIN regions AS top ON top.tenant_id = sub.tenant_id").
+		Where("top.tenant_id = ? AND top.name = ? AND sub.path LIKE top.path || '%'", auth.From(ctx).TenantID, name).
+		Scan(ctx, &names)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(names, name) {
+		names = append(names, name)
+	}
+	return names, nil
+}
+
 // filter adds the list filters to q, with m the search for f.Q. Merged
 // leads stay readable by id (for their history) but are in no list and no
 // bulk action.
 func filter(q *bun.SelectQuery, f Filter, m match) *bun.SelectQuery {
 	q = q.Where("l.merged_into_id IS NULL")
 	for _, c := range []struct{ col, v string }{
-		{"l.status", f.Status}, {"l.owner_id", f.OwnerID}, {"l.source", f.Source}, {"l.region", f.Region}, {"l.industry", f.Industry},
+		{"l.status", f.Status}, {"l.owner_id", f.OwnerID}, {"l.pool_id", f.PoolID}, {"l.source", f.Source}, {"l.industry", f.Industry},
 	} {
 		if c.v != "" {
 			q = q.Where("? = ?", bun.Safe(c.col), c.v)
 		}
+	}
+	if len(f.regions) > 0 {
+		q = q.Where("l.region IN (?)", bun.In(f.regions))
 	}
 	for _, c := range []struct {
 		cond string
@@ -163,6 +207,7 @@ func filter(q *bun.SelectQuery, f Filter, m match) *bun.SelectQuery {
 	}{
 		{"l.created_at >= ?", f.CreatedFrom}, {"l.created_at < ?", f.CreatedTo},
 		{"l.next_follow_up_at >= ?", f.FollowUpFrom}, {"l.next_follow_up_at < ?", f.FollowUpTo},
+		{"l.last_follow_up_at >= ?", f.LastFollowUpFrom}, {"l.last_follow_up_at < ?", f.LastFollowUpTo},
 	} {
 		if !c.t.IsZero() {
 			q = q.Where(c.cond, c.t.UTC())

@@ -19,10 +19,6 @@ import (
 // Service is the lead feature's logic over its store.
 type Service struct {
 	DB *db.DB
-	// OwnerChanged, when set, is told inside the transaction of an update
-	// that changes a lead's owner, so the change is in the lead's pool
-	// history (the pool feature sets it; the audit entry is written here).
-	OwnerChanged func(ctx context.Context, c OwnerChange) error
 	// MergeHooks move other features' rows of merged leads to the
 	// survivor, inside the merge's transaction (set where the server is
 	// assembled, so this package imports none of them).
@@ -31,15 +27,9 @@ type Service struct {
 	create createState // the combiner of creates (create.go)
 }
 
-// OwnerChange is a change of owner made by an update.
-type OwnerChange struct {
-	LeadID       string
-	From, To     *string
-	FromPoolID   *string
-	DepartmentID *string
-}
-
-// Input creates a lead.
+// Input creates a lead. It has no last_follow_up_at: the pool clock is
+// moved only by recorded follow-ups (activities), so no client can set it
+// and dodge the auto-return (the schema refuses the property).
 type Input struct {
 	ContactName    string     `json:"contact_name" minLength:"1" maxLength:"60"`
 	Company        string     `json:"company,omitempty" maxLength:"100"`
@@ -50,7 +40,6 @@ type Input struct {
 	Source         string     `json:"source,omitempty" maxLength:"40" doc:"Where the lead came from, e.g. 官网, 展会, 转介绍."`
 	Region         string     `json:"region,omitempty" maxLength:"40"`
 	Industry       string     `json:"industry,omitempty" maxLength:"40"`
-	LastFollowUpAt *time.Time `json:"last_follow_up_at,omitempty" doc:"Normally kept by follow-up activities; settable for imported leads."`
 	NextFollowUpAt *time.Time `json:"next_follow_up_at,omitempty"`
 	Score          int        `json:"score,omitempty" minimum:"0" maximum:"100"`
 	Notes          string     `json:"notes,omitempty" maxLength:"2000" multiline:"true"`
@@ -58,8 +47,10 @@ type Input struct {
 	AllowDuplicate bool       `json:"allow_duplicate,omitempty" doc:"Create even though leads with the same phone, email or company exist."`
 }
 
-// Patch changes some fields of a lead. The follow-up dates are Nullable:
-// JSON null clears them, which a pointer could not tell from absent.
+// Patch changes some fields of a lead. next_follow_up_at is Nullable: JSON
+// null clears it, which a pointer could not tell from absent. Like Input it
+// has no last_follow_up_at, and it does not change the owner: an owner
+// change goes through POST /leads/{id}/assign, which records a reason.
 type Patch struct {
 	ContactName      *string                   `json:"contact_name,omitempty" minLength:"1" maxLength:"60"`
 	Company          *string                   `json:"company,omitempty" maxLength:"100"`
@@ -72,11 +63,10 @@ type Patch struct {
 	Industry         *string                   `json:"industry,omitempty" maxLength:"40"`
 	Status           *string                   `json:"status,omitempty" enum:"new,contacted,qualified,converted,disqualified" doc:"Forward only: new → contacted → qualified; disqualified (with disqualify_reason) from any open status; a disqualified lead reopens as new. converted is set by conversion only."`
 	DisqualifyReason *string                   `json:"disqualify_reason,omitempty" maxLength:"200"`
-	LastFollowUpAt   httpx.Nullable[time.Time] `json:"last_follow_up_at,omitempty" doc:"null clears it."`
 	NextFollowUpAt   httpx.Nullable[time.Time] `json:"next_follow_up_at,omitempty" doc:"null clears it."`
 	Score            *int                      `json:"score,omitempty" minimum:"0" maximum:"100"`
 	Notes            *string                   `json:"notes,omitempty" maxLength:"2000" multiline:"true"`
-	OwnerID          *string                   `json:"owner_id,omitempty" format:"uuid" doc:"Reassign; needs lead.assign."`
+	OwnerID          *string                   `json:"owner_id,omitempty" format:"uuid" doc:"Only the current owner is accepted (a form may send it back unchanged); to change the owner use POST /api/v1/leads/{id}/assign, which records a reason."`
 }
 
 // DuplicatesError refuses a create whose keys match existing leads or
@@ -129,8 +119,9 @@ func (s *Service) owner(ctx context.Context, id *string) (*string, *string, erro
 	return &uid, dept, err
 }
 
-// Update applies a patch to a lead at the caller's version. Changing the
-// owner needs lead.assign; the status moves only as checkStatus allows.
+// Update applies a patch to a lead at the caller's version; the status
+// moves only as checkStatus allows. The owner is not changed here: every
+// owner change is an assignment with a reason in the pool history.
 func (s *Service) Update(ctx context.Context, id string, version int64, in Patch) (*Lead, error) {
 	p := auth.From(ctx)
 	err := s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -144,20 +135,12 @@ func (s *Service) Update(ctx context.Context, id string, version int64, in Patch
 		if err := checkNotMerged(old); err != nil {
 			return err
 		}
+		if in.OwnerID != nil && !sameID(old.OwnerID, in.OwnerID) {
+			return apperr.Invalid("body.owner_id", "the owner is changed with POST /api/v1/leads/%s/assign, which needs a reason", id)
+		}
 		l := *old
 		if err := applyPatch(&l, in); err != nil {
 			return err
-		}
-		if in.OwnerID != nil && (old.OwnerID == nil || *in.OwnerID != *old.OwnerID) {
-			if !p.Can("lead.assign") {
-				return apperr.Forbidden("reassigning a lead needs the permission lead.assign")
-			}
-			if l.OwnerID, l.DepartmentID, err = s.owner(ctx, in.OwnerID); err != nil {
-				return err
-			}
-			// An owned lead is out of its pool, and its pool clocks restart.
-			now := time.Now().UTC()
-			l.PoolID, l.PooledAt, l.AssignedAt = nil, nil, &now
 		}
 		changes := audit.Diff(old, &l)
 		if len(changes) == 0 {
@@ -170,14 +153,7 @@ func (s *Service) Update(ctx context.Context, id string, version int64, in Patch
 		if err := db.Versioned(res, err, "lead", old.Version); err != nil {
 			return err
 		}
-		if err := audit.Record(ctx, tx, audit.Update, "lead", id, changes); err != nil {
-			return err
-		}
-		if s.OwnerChanged != nil && !sameID(old.OwnerID, l.OwnerID) {
-			return s.OwnerChanged(ctx, OwnerChange{LeadID: id, From: old.OwnerID, To: l.OwnerID, FromPoolID: old.PoolID,
-				DepartmentID: l.DepartmentID})
-		}
-		return nil
+		return audit.Record(ctx, tx, audit.Update, "lead", id, changes)
 	})
 	if err != nil {
 		return nil, err
@@ -187,7 +163,8 @@ func (s *Service) Update(ctx context.Context, id string, version int64, in Patch
 
 func sameID(a, b *string) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
 
-// updatable are the columns an update writes.
+// updatable are the columns an update or a merge writes (an update leaves
+// the owner, pool and follow-up columns as they were).
 var updatable = []string{"contact_name", "company", "title", "phone", "email", "wechat", "source", "region", "industry",
 	"status", "disqualify_reason", "owner_id", "department_id", "pool_id", "pooled_at", "assigned_at", "last_follow_up_at", "next_follow_up_at", "score", "notes",
 	"phone_key", "email_key", "company_key", "updated_at", "version"}
@@ -211,9 +188,6 @@ func applyPatch(l *Lead, in Patch) error {
 	}
 	if in.Score != nil {
 		l.Score = *in.Score
-	}
-	if in.LastFollowUpAt.Set {
-		l.LastFollowUpAt = utc(in.LastFollowUpAt.Value)
 	}
 	if in.NextFollowUpAt.Set {
 		l.NextFollowUpAt = utc(in.NextFollowUpAt.Value)

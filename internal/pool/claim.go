@@ -10,7 +10,6 @@ import (
 
 	"github.com/rudder-crm/rudder/internal/auth"
 	"github.com/rudder-crm/rudder/internal/platform/apperr"
-	"github.com/rudder-crm/rudder/internal/platform/db"
 )
 
 // Claim gives a pooled lead to the caller. The caller must be a member of
@@ -189,15 +188,6 @@ func first(p []Pool) *Pool {
 		return nil
 	}
 	return &p[0]
-}
-
-// Hook records an owner change made by a lead update in the pool history.
-func Hook(ctx context.Context, leadID string, fromPool, to *string) error {
-	tx, ok := db.InTxFrom(ctx)
-	if !ok {
-		return ErrNoTx
-	}
-	return RecordEvent(ctx, tx, leadID, fromPool, to, KindAssign, "")
 }
 
 // ErrNoTx means a hook was called outside a transaction.

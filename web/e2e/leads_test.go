@@ -1,10 +1,12 @@
 package e2e
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rudder-crm/rudder/internal/apitest"
 	"github.com/rudder-crm/rudder/internal/platform/db"
@@ -266,4 +268,79 @@ func TestLeadsNarrow(t *testing.T) {
 		t.Errorf("the lead drawer is %.0f px wide on a %d px screen, want the full width", w, width)
 	}
 	p.snap("leads-narrow-3-form")
+}
+
+// TestLeadOwnerChangeAsksReason: in the edit drawer the owner is changed
+// through the assign dialog, which wants a reason; the reason is in the
+// lead's pool history and the drawer shows the new owner.
+func TestLeadOwnerChangeAsksReason(t *testing.T) {
+	env := startServer(t)
+	mgr := env.Login("east1.manager@demo.local", demoPassword)
+	rep2 := env.Login(rep2Email, demoPassword).Do("GET", "/api/v1/me", nil).Want(http.StatusOK).Map()["user"].(map[string]any)
+	rep1 := env.Login(rep1Email, demoPassword).Do("GET", "/api/v1/me", nil).Want(http.StatusOK).Map()["user"].(map[string]any)
+	var l apiLead
+	mgr.Do("POST", "/api/v1/leads", map[string]any{"contact_name": "换人客户", "owner_id": rep1["id"]}).Want(http.StatusCreated).JSON(&l)
+
+	p := openPage(t, env, 1280, 900)
+	p.goTo("/login")
+	p.login("east1.manager@demo.local", demoPassword)
+	p.goTo("/leads")
+	p.click(tid("edit-" + l.ID))
+	p.waitText(".ant-drawer-open .ant-drawer-title", "换人客户")
+	p.waitJS("the owner field to show "+rep1Name, `document.querySelector('.ant-drawer-open [data-testid="lead-owner"]').value === `+js(rep1Name))
+	p.click(".ant-drawer-open " + tid("lead-owner-change"))
+	p.waitVisible(tid("lead-assign-owner"))
+	p.choose("lead-assign-owner", rep2["name"].(string))
+	if ok, err := eval[bool](p.ctx, `document.querySelector('[data-testid="lead-assign-submit"]').disabled`); err != nil || !ok {
+		t.Fatalf("the assign dialog may be sent without a reason (disabled=%v, %v)", ok, err)
+	}
+	p.fill(tid("lead-assign-reason"), "客户要求换人跟进")
+	p.snap("leads-owner-change")
+	p.click(tid("lead-assign-submit"))
+	p.waitJS("the owner field to show the new owner", `document.querySelector('.ant-drawer-open [data-testid="lead-owner"]')?.value === `+js(rep2["name"].(string)))
+	var events struct{ Items []map[string]any }
+	mgr.Do("GET", "/api/v1/leads/"+l.ID+"/pool-events", nil).Want(http.StatusOK).JSON(&events)
+	if len(events.Items) != 1 || events.Items[0]["reason"] != "客户要求换人跟进" || events.Items[0]["user_id"] != rep2["id"] {
+		t.Fatalf("pool history after the owner change: %v", events.Items)
+	}
+}
+
+// TestLeadsLastFollowUpFilter: the last-follow-up date range narrows the
+// list to the leads followed up in it (leads never followed up are out).
+func TestLeadsLastFollowUpFilter(t *testing.T) {
+	env := startServer(t)
+	rep := env.Login(rep1Email, demoPassword)
+	now := time.Now()
+	lead := func(name string, daysAgo int) string {
+		var l apiLead
+		rep.Do("POST", "/api/v1/leads", map[string]any{"contact_name": name}).Want(http.StatusCreated).JSON(&l)
+		if daysAgo > 0 {
+			// The pool clock is set by recorded follow-ups only; seed it as older ones would have.
+			if _, err := env.DB.Write.NewUpdate().Table("leads").Set("last_follow_up_at = ?", now.AddDate(0, 0, -daysAgo).UTC()).
+				Where("id = ?", l.ID).Exec(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return l.ID
+	}
+	old, recent, never := lead("久未跟进", 30), lead("刚跟进过", 2), lead("从未跟进", 0)
+
+	p := openPage(t, env, 1280, 900)
+	p.goTo("/login")
+	p.login(rep1Email, demoPassword)
+	p.goTo("/leads")
+	for _, id := range []string{old, recent, never} {
+		p.waitVisible(tid("row-" + id))
+	}
+	picker := tid("leads-filters") + ` .ant-picker-range:has(input[placeholder="最近跟进日期"]) `
+	p.fill(picker+`input[placeholder="最近跟进日期"]`, now.AddDate(0, 0, -7).Format("2006-01-02"))
+	p.press("\r")
+	p.fill(picker+`.ant-picker-input:not(:first-child) input`, now.Format("2006-01-02"))
+	p.press("\r")
+	p.waitGone(tid("row-" + old))
+	p.waitGone(tid("row-" + never))
+	p.waitText(tid("row-"+recent), "刚跟进过")
+	p.snap("leads-last-follow-up-filter")
+	p.click(tid("leads-clear-filters"))
+	p.waitVisible(tid("row-" + old))
 }

@@ -6,6 +6,7 @@ import {
   createLeadBody,
   dayRangeQuery,
   duplicateQuery,
+  lastFollowUpQuery,
   duplicatesOf,
   nextStatuses,
   sortFromTable,
@@ -78,10 +79,10 @@ describe('changedLeadFields', () => {
     expect(changedLeadFields(dq, { contact_name: '王小明', status: 'new', disqualify_reason: '预算不足' })).toEqual({ status: 'new' });
   });
 
-  it('compares score, owner and follow-up date', () => {
+  it('compares score and follow-up date, and never sends the owner (that is an assignment with a reason)', () => {
     expect(changedLeadFields(lead, { contact_name: '王小明', score: 10, owner_id: 'u1' })).toEqual({});
     expect(changedLeadFields(lead, { contact_name: '王小明', score: null })).toEqual({ score: 0 });
-    expect(changedLeadFields(lead, { contact_name: '王小明', owner_id: 'u2' })).toEqual({ owner_id: 'u2' });
+    expect(changedLeadFields(lead, { contact_name: '王小明', owner_id: 'u2' })).toEqual({});
     const at = dayjs('2025-02-01T08:00:00Z');
     expect(changedLeadFields(lead, { contact_name: '王小明', next_follow_up_at: at })).toEqual({ next_follow_up_at: at.toISOString() });
     expect(changedLeadFields({ ...lead, next_follow_up_at: '2025-02-01T08:00:00Z' }, { contact_name: '王小明', next_follow_up_at: at })).toEqual({});
@@ -138,5 +139,15 @@ describe('dayRangeQuery', () => {
     expect(dayjs(q.created_from).format('YYYY-MM-DD HH:mm')).toBe('2025-03-01 00:00');
     expect(dayjs(q.created_to).format('YYYY-MM-DD HH:mm')).toBe('2025-03-03 00:00');
     expect(dayRangeQuery(null, null)).toEqual({});
+  });
+});
+
+describe('lastFollowUpQuery', () => {
+  it('puts the same day range on the last follow-up', () => {
+    const q = lastFollowUpQuery(dayjs('2025-03-01T15:00:00'), null);
+    expect(Object.keys(q)).toEqual(['last_follow_up_from']);
+    expect(dayjs(q.last_follow_up_from).format('YYYY-MM-DD HH:mm')).toBe('2025-03-01 00:00');
+    expect(dayjs(lastFollowUpQuery(null, dayjs('2025-03-02T01:00:00')).last_follow_up_to).format('YYYY-MM-DD HH:mm')).toBe('2025-03-03 00:00');
+    expect(lastFollowUpQuery(null, null)).toEqual({});
   });
 });

@@ -102,7 +102,7 @@ export function changedLeadFields(lead: Lead, values: LeadFormValues): Record<st
     const next = values.next_follow_up_at.toISOString();
     if (!lead.next_follow_up_at || !dayjs(lead.next_follow_up_at).isSame(values.next_follow_up_at)) out.next_follow_up_at = next;
   }
-  if (values.owner_id && values.owner_id !== lead.owner_id) out.owner_id = values.owner_id;
+  // The owner is not edited here: a change of owner is an assignment with a reason (POST /leads/{id}/assign).
   const status = values.status ?? lead.status;
   const reason = trim(values.disqualify_reason);
   if (status !== lead.status) {
@@ -159,5 +159,14 @@ export function dayRangeQuery(from?: Dayjs | null, to?: Dayjs | null): { created
   const out: { created_from?: string; created_to?: string } = {};
   if (from) out.created_from = from.startOf('day').toISOString();
   if (to) out.created_to = to.startOf('day').add(1, 'day').toISOString();
+  return out;
+}
+
+/** A range of days on the last recorded follow-up, as last_follow_up_from / last_follow_up_to (exclusive). */
+export function lastFollowUpQuery(from?: Dayjs | null, to?: Dayjs | null): { last_follow_up_from?: string; last_follow_up_to?: string } {
+  const r = dayRangeQuery(from, to);
+  const out: { last_follow_up_from?: string; last_follow_up_to?: string } = {};
+  if (r.created_from) out.last_follow_up_from = r.created_from;
+  if (r.created_to) out.last_follow_up_to = r.created_to;
   return out;
 }

@@ -1,6 +1,6 @@
 // The lead drawer's hand-over actions: assign (to a person, or by the
 // assignment rules) and convert into a customer + contact (+ an opportunity).
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, App, Button, Checkbox, DatePicker, Form, Input, InputNumber, List, Modal, Radio, Space, Typography, type ButtonProps } from 'antd';
 import { SwapOutlined, UserSwitchOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
@@ -26,14 +26,42 @@ interface AssignResult {
 export function AssignLeadButton({ lead, onDone }: { lead: Lead; onDone: () => void }) {
   const { t } = useI18n();
   const { can } = useAuth();
+  const [open, setOpen] = useState(false);
+  if (!can('lead.assign') || !OPEN.includes(lead.status)) return null;
+  return (
+    <>
+      <Button icon={<UserSwitchOutlined />} onClick={() => setOpen(true)} data-testid="lead-assign">
+        {t('leadAction.assign')}
+      </Button>
+      <AssignLeadDialog lead={lead} open={open} onClose={() => setOpen(false)} onDone={onDone} />
+    </>
+  );
+}
+
+/**
+ * The assign dialog: to a person or by the rules, always with a reason (kept in the lead's pool
+ * history). Every change of owner goes through it; the edit form's owner field opens it in person mode.
+ */
+export function AssignLeadDialog({ lead, open, mode: initialMode = 'rules', onClose, onDone }: {
+  lead: Lead;
+  open: boolean;
+  mode?: 'person' | 'rules';
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const { t } = useI18n();
   const { message } = App.useApp();
   const onError = useApiError();
-  const [open, setOpen] = useState(false);
-  const [mode, setMode] = useState<'person' | 'rules'>('rules');
+  const [mode, setMode] = useState<'person' | 'rules'>(initialMode);
   const [owner, setOwner] = useState<string | null>(null);
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
-  if (!can('lead.assign') || !OPEN.includes(lead.status)) return null;
+  useEffect(() => {
+    if (!open) return;
+    setMode(initialMode);
+    setOwner(null);
+    setReason('');
+  }, [open, initialMode]);
 
   const submit = async () => {
     setBusy(true);
@@ -41,7 +69,7 @@ export function AssignLeadButton({ lead, onDone }: { lead: Lead; onDone: () => v
       const body = mode === 'person' ? { owner_id: owner, reason: reason.trim() } : { reason: reason.trim() };
       const r = await api.post<AssignResult>(`/leads/${lead.id}/assign`, body);
       message.success(t(`leadAction.assign.${r.outcome}` as const));
-      setOpen(false);
+      onClose();
       onDone();
     } catch (e) {
       onError(e);
@@ -51,41 +79,36 @@ export function AssignLeadButton({ lead, onDone }: { lead: Lead; onDone: () => v
   };
 
   return (
-    <>
-      <Button icon={<UserSwitchOutlined />} onClick={() => { setReason(''); setOwner(null); setOpen(true); }} data-testid="lead-assign">
-        {t('leadAction.assign')}
-      </Button>
-      <Modal
-        open={open}
-        title={t('leadAction.assign')}
-        onCancel={() => setOpen(false)}
-        onOk={() => void submit()}
-        okText={t('leadAction.assign')}
-        okButtonProps={{ disabled: !reason.trim() || (mode === 'person' && !owner), loading: busy, 'data-testid': 'lead-assign-submit' } as ButtonProps}
-        destroyOnClose
-      >
-        <Space direction="vertical" style={{ width: '100%' }}>
-          <Radio.Group value={mode} onChange={(e) => setMode(e.target.value)} data-testid="lead-assign-mode">
-            <Radio value="rules">
-              <span data-testid="lead-assign-rules">{t('leadAction.assign.byRules')}</span>
-            </Radio>
-            <Radio value="person">
-              <span data-testid="lead-assign-person">{t('leadAction.assign.toPerson')}</span>
-            </Radio>
-          </Radio.Group>
-          {mode === 'person' ? <UserSelect value={owner} onChange={setOwner} style={{ width: '100%' }} data-testid="lead-assign-owner" /> : null}
-          <Input.TextArea
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            maxLength={200}
-            autoSize={{ minRows: 2, maxRows: 4 }}
-            placeholder={t('leadAction.assign.reason')}
-            aria-label={t('leadAction.assign.reason')}
-            data-testid="lead-assign-reason"
-          />
-        </Space>
-      </Modal>
-    </>
+    <Modal
+      open={open}
+      title={t('leadAction.assign')}
+      onCancel={onClose}
+      onOk={() => void submit()}
+      okText={t('leadAction.assign')}
+      okButtonProps={{ disabled: !reason.trim() || (mode === 'person' && !owner), loading: busy, 'data-testid': 'lead-assign-submit' } as ButtonProps}
+      destroyOnClose
+    >
+      <Space direction="vertical" style={{ width: '100%' }}>
+        <Radio.Group value={mode} onChange={(e) => setMode(e.target.value)} data-testid="lead-assign-mode">
+          <Radio value="rules">
+            <span data-testid="lead-assign-rules">{t('leadAction.assign.byRules')}</span>
+          </Radio>
+          <Radio value="person">
+            <span data-testid="lead-assign-person">{t('leadAction.assign.toPerson')}</span>
+          </Radio>
+        </Radio.Group>
+        {mode === 'person' ? <UserSelect value={owner} onChange={setOwner} excludeId={lead.owner_id ?? undefined} style={{ width: '100%' }} data-testid="lead-assign-owner" /> : null}
+        <Input.TextArea
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          maxLength={200}
+          autoSize={{ minRows: 2, maxRows: 4 }}
+          placeholder={t('leadAction.assign.reason')}
+          aria-label={t('leadAction.assign.reason')}
+          data-testid="lead-assign-reason"
+        />
+      </Space>
+    </Modal>
   );
 }
 

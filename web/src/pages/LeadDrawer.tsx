@@ -16,7 +16,7 @@ import { LeadConversionLinks } from '../components/LeadConversionLinks';
 import { LeadPoolEvents } from '../components/LeadPoolEvents';
 import { ActivityTimeline } from '../components/ActivityTimeline';
 import { ReturnToPoolButton } from './LeadPoolActions';
-import { AssignLeadButton, ConvertLeadButton } from './LeadActions';
+import { AssignLeadButton, AssignLeadDialog, ConvertLeadButton } from './LeadActions';
 import { leadStatusLabel } from '../components/labels';
 import { useIsMobile } from '../components/useMediaQuery';
 import { SuggestInput, splitList } from '../components/SuggestInput';
@@ -41,6 +41,9 @@ interface Props {
   /** Reload the lead after a 412. */
   onStale?: () => void;
 }
+
+/** The statuses whose owner may change (as the assign action allows). */
+const OPEN_STATUSES = ['new', 'contacted', 'qualified'];
 
 /** Debounce of the live duplicate check while typing. */
 const DUPLICATE_CHECK_MS = 400;
@@ -67,6 +70,8 @@ export function LeadDrawer({ open, lead, onClose, onSaved, onStale }: Props) {
   const [checking, setChecking] = useState(false);
   /** A create was refused as a duplicate: the warning offers to create anyway. */
   const [refused, setRefused] = useState(false);
+  /** The owner field's change dialog is open. */
+  const [assigning, setAssigning] = useState(false);
   const onError = useApiError();
   const editing = !!lead;
   const required = (field: string) => ({ required: true, whitespace: true, message: t('validation.required', { field }) });
@@ -90,7 +95,6 @@ export function LeadDrawer({ open, lead, onClose, onSaved, onStale }: Props) {
         score: lead.score,
         notes: lead.notes,
         next_follow_up_at: lead.next_follow_up_at ? dayjs(lead.next_follow_up_at) : null,
-        owner_id: lead.owner_id ?? null,
         status: lead.status,
         disqualify_reason: lead.disqualify_reason,
       });
@@ -259,10 +263,23 @@ export function LeadDrawer({ open, lead, onClose, onSaved, onStale }: Props) {
             </Form.Item>
           </Col>
         ) : null}
-        {canAssign ? (
+        {canAssign && !lead ? (
           <Col span={half}>
             <Form.Item name="owner_id" label={t('lead.owner')}>
-              <UserSelect data-testid="lead-owner" initialLabel={lead?.owner_name} allowClear={false} />
+              <UserSelect data-testid="lead-owner" allowClear={false} />
+            </Form.Item>
+          </Col>
+        ) : null}
+        {canAssign && lead ? (
+          // An owner change is an assignment with a reason (kept in the pool history), never a plain edit.
+          <Col span={half}>
+            <Form.Item label={t('lead.owner')}>
+              <Space.Compact style={{ width: '100%' }}>
+                <Input readOnly value={lead.owner_id ? lead.owner_name : t('lead.noOwner')} data-testid="lead-owner" />
+                <Button disabled={!OPEN_STATUSES.includes(lead.status)} onClick={() => setAssigning(true)} data-testid="lead-owner-change">
+                  {t('lead.changeOwner')}
+                </Button>
+              </Space.Compact>
             </Form.Item>
           </Col>
         ) : null}
@@ -332,6 +349,7 @@ export function LeadDrawer({ open, lead, onClose, onSaved, onStale }: Props) {
         <Space wrap style={{ marginBottom: 12 }}>
           <ConvertLeadButton lead={lead} onDone={() => onStale?.()} />
           <AssignLeadButton lead={lead} onDone={() => onStale?.()} />
+          <AssignLeadDialog lead={lead} open={assigning} mode="person" onClose={() => setAssigning(false)} onDone={() => onStale?.()} />
           <ReturnToPoolButton lead={lead} onReturned={(l) => onSaved(l, false)} />
         </Space>
       ) : null}

@@ -17,12 +17,13 @@ import { useCursorList } from '../components/useCursorList';
 import { rowProps } from '../components/rowProps';
 import { useIsMobile } from '../components/useMediaQuery';
 import { leadStatusLabel } from '../components/labels';
-import { DEFAULT_LEAD_SORT, LEAD_STATUSES, dayRangeQuery, sortFromTable, sortOrderOf, type LeadSort } from '../leads';
+import { DEFAULT_LEAD_SORT, LEAD_STATUSES, dayRangeQuery, lastFollowUpQuery, sortFromTable, sortOrderOf, type LeadSort } from '../leads';
 import { LeadDrawer, LeadStatusTag } from './LeadDrawer';
 import { LeadBulkBar } from './LeadBulkBar';
 import { SuggestInput, splitList } from '../components/SuggestInput';
 import { RegionSelect } from '../components/RegionSelect';
-import type { Lead } from '../types';
+import type { Pool } from '../pools';
+import type { Lead, Page } from '../types';
 
 /** A value that follows `value` once it has stopped changing for `ms`. */
 function useDebounced<T>(value: T, ms: number): T {
@@ -32,6 +33,18 @@ function useDebounced<T>(value: T, ms: number): T {
     return () => clearTimeout(h);
   }, [value, ms]);
   return v;
+}
+
+/** The tenant's enabled lead pools the caller may list, for the pool filter (none: no filter). */
+function useLeadPools(): Pool[] {
+  const [pools, setPools] = useState<Pool[]>([]);
+  useEffect(() => {
+    api
+      .get<Page<Pool>>('/pools', { limit: 200 })
+      .then((p) => setPools((p.items ?? []).filter((x) => (x.kind ?? 'lead') === 'lead')))
+      .catch(() => setPools([]));
+  }, []);
+  return pools;
 }
 
 export default function LeadsPage() {
@@ -50,6 +63,9 @@ export default function LeadsPage() {
   const [industry, setIndustry] = useState('');
   const [ownerId, setOwnerId] = useState<string | null>(null);
   const [created, setCreated] = useState<[Dayjs | null, Dayjs | null]>([null, null]);
+  const [lastFollowUp, setLastFollowUp] = useState<[Dayjs | null, Dayjs | null]>([null, null]);
+  const [poolId, setPoolId] = useState<string | undefined>();
+  const pools = useLeadPools();
   const [sort, setSort] = useState<LeadSort>(DEFAULT_LEAD_SORT);
   const [moreFilters, setMoreFilters] = useState(false);
   const typed = useDebounced({ source: source.trim(), region: region.trim(), industry: industry.trim() }, 400);
@@ -61,12 +77,14 @@ export default function LeadsPage() {
     region: typed.region,
     industry: typed.industry,
     owner_id: ownerId,
+    pool_id: poolId,
     ...dayRangeQuery(created[0], created[1]),
+    ...lastFollowUpQuery(lastFollowUp[0], lastFollowUp[1]),
     sort,
   };
   const list = useCursorList<Lead>('/leads', params, onError);
   const [selected, setSelected] = useState<string[]>([]);
-  const filtered = !!(q || status || typed.source || typed.region || typed.industry || ownerId || created[0] || created[1]);
+  const filtered = !!(q || status || typed.source || typed.region || typed.industry || ownerId || poolId || created[0] || created[1] || lastFollowUp[0] || lastFollowUp[1]);
 
   // The drawer's open state is kept apart from the lead it shows, so the
   // closing animation keeps showing that lead instead of the create form.
@@ -186,6 +204,8 @@ export default function LeadsPage() {
     setIndustry('');
     setOwnerId(null);
     setCreated([null, null]);
+    setLastFollowUp([null, null]);
+    setPoolId(undefined);
   };
 
   const showMore = !mobile || moreFilters;
@@ -249,7 +269,31 @@ export default function LeadsPage() {
                 data-testid="leads-filter-created"
               />
             )}
+            {mobile ? (
+              <div style={{ display: 'flex', gap: 8 }}>
+                <DatePicker value={lastFollowUp[0]} onChange={(d) => setLastFollowUp([d, lastFollowUp[1]])} placeholder={t('lead.filterLastFollowUp')} style={{ flex: 1 }} data-testid="leads-filter-last-follow-up-from" />
+                <DatePicker value={lastFollowUp[1]} onChange={(d) => setLastFollowUp([lastFollowUp[0], d])} placeholder="—" style={{ flex: 1 }} data-testid="leads-filter-last-follow-up-to" />
+              </div>
+            ) : (
+              <DatePicker.RangePicker
+                value={lastFollowUp}
+                onChange={(v) => setLastFollowUp([v?.[0] ?? null, v?.[1] ?? null])}
+                allowEmpty={[true, true]}
+                placeholder={[t('lead.filterLastFollowUp'), '—']}
+                data-testid="leads-filter-last-follow-up"
+              />
+            )}
             <SuggestInput allowClear value={industry} onChange={(e) => setIndustry(e.target.value)} suggestions={industries} placeholder={t('lead.filterIndustry')} data-testid="leads-filter-industry" maxLength={40} />
+            {pools.length > 0 ? (
+              <Select
+                allowClear
+                value={poolId}
+                onChange={setPoolId}
+                placeholder={t('lead.filterPool')}
+                options={pools.map((p) => ({ value: p.id, label: p.name }))}
+                data-testid="leads-filter-pool"
+              />
+            ) : null}
             {canAssign ? <UserSelect value={ownerId} onChange={setOwnerId} placeholder={t('lead.filterOwner')} data-testid="leads-filter-owner" /> : null}
           </>
         ) : null}
