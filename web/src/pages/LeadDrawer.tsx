@@ -273,7 +273,7 @@ export function LeadDrawer({ open, lead, onClose, onSaved, onStale }: Props) {
         {canAssign && lead ? (
           // An owner change is an assignment with a reason (kept in the pool history), never a plain edit.
           <Col span={half}>
-            <Form.Item label={t('lead.owner')}>
+            <Form.Item label={t('lead.owner')} required>
               <Space.Compact style={{ width: '100%' }}>
                 <Input readOnly value={lead.owner_id ? lead.owner_name : t('lead.noOwner')} data-testid="lead-owner" />
                 <Button disabled={!OPEN_STATUSES.includes(lead.status)} onClick={() => setAssigning(true)} data-testid="lead-owner-change">

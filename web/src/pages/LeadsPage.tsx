@@ -280,6 +280,7 @@ export default function LeadsPage() {
                 onChange={(v) => setLastFollowUp([v?.[0] ?? null, v?.[1] ?? null])}
                 allowEmpty={[true, true]}
                 placeholder={[t('lead.filterLastFollowUp'), '—']}
+                style={{ gridColumn: 'span 2' }}
                 data-testid="leads-filter-last-follow-up"
               />
             )}
