@@ -126,7 +126,10 @@ func Register(api huma.API, s *Service) {
 			return httpx.Answer(s.Get(ctx, in.ID))
 		})
 	httpx.Register(api, huma.Operation{OperationID: "update-lead", Method: http.MethodPatch, Path: "/api/v1/leads/{id}",
-		Tags: []string{"leads"}, Summary: "Change a lead, move its status or reassign it", Errors: []int{412}}, write,
+		Tags: []string{"leads"}, Summary: "Change a lead or move its status", Errors: []int{412},
+		Description: "Neither the owner nor last_follow_up_at changes here: an owner change is POST /api/v1/leads/{id}/assign " +
+			"(with a reason, kept in the pool history; another owner_id here is a 422), and last_follow_up_at moves only " +
+			"with recorded follow-up activities."}, write,
 		func(ctx context.Context, in *struct {
 			httpx.IDMatch
 			Body Patch
