@@ -72,7 +72,7 @@ func Register(api huma.API, s *Service) {
 		})
 	httpx.Register(api, huma.Operation{OperationID: "delete-activity", Method: http.MethodDelete, Path: "/api/v1/activities/{id}",
 		Tags: []string{"activities"}, Summary: "Delete an activity", DefaultStatus: http.StatusNoContent, Errors: []int{412},
-		Description: "Takes If-Match like an update. A follow-up it recorded stays recorded on its subject."}, write,
+		Description: "Takes If-Match like an update. Its reminder leaves the owner's inbox; a follow-up it recorded stays recorded on its subject."}, write,
 		func(ctx context.Context, in *httpx.IDMatch) (*struct{}, error) {
 			v, err := httpx.ParseIfMatch(in.IfMatch)
 			if err != nil {

@@ -57,8 +57,8 @@ type ActivityPatch struct {
 	Body          *string    `json:"body,omitempty" maxLength:"5000" multiline:"true"`
 	Status        *string    `json:"status,omitempty" enum:"planned,done,cancelled" doc:"planned → done or cancelled; cancelled → planned; done stays done."`
 	OccurredAt    *time.Time `json:"occurred_at,omitempty"`
-	DueAt         *time.Time `json:"due_at,omitempty"`
-	RemindAt      *time.Time `json:"remind_at,omitempty" doc:"A new reminder time sends the reminder again."`
+	DueAt         *time.Time `json:"due_at,omitempty" doc:"Moving it moves remind_at by as much, unless remind_at is given too."`
+	RemindAt      *time.Time `json:"remind_at,omitempty" doc:"A new reminder time takes the reminder already sent out of the inbox and sends it again at the new time."`
 	Goal          *string    `json:"goal,omitempty" maxLength:"500" multiline:"true"`
 	Commitment    *string    `json:"commitment,omitempty" maxLength:"500" multiline:"true"`
 	Preparation   *string    `json:"preparation,omitempty" maxLength:"2000" multiline:"true"`
@@ -274,6 +274,7 @@ func (s *Service) Update(ctx context.Context, id string, version int64, in Activ
 		a := *old
 		now := time.Now().UTC()
 		applyPatch(&a, in)
+		followDue(&a, old, in)
 		if a.Status == StatusDone && old.Status != StatusDone {
 			if a.OccurredAt == nil {
 				a.OccurredAt = &now
@@ -304,6 +305,11 @@ func (s *Service) Update(ctx context.Context, id string, version int64, in Activ
 		if err := audit.Record(ctx, tx, audit.Update, "activity", id, changes); err != nil {
 			return err
 		}
+		if !sameTime(old.RemindAt, a.RemindAt) {
+			if err := dropReminders(ctx, tx, p.TenantID, bun.In([]string{id})); err != nil {
+				return err
+			}
+		}
 		if a.Status == StatusDone && old.Status != StatusDone {
 			return s.followedUp(ctx, tx, &a)
 		}
@@ -313,6 +319,17 @@ func (s *Service) Update(ctx context.Context, id string, version int64, in Activ
 		return nil, err
 	}
 	return s.Get(ctx, id)
+}
+
+// followDue moves the reminder with the due time when a patch moves only
+// the due time, keeping how long before it the owner is reminded: left
+// where it was, a rescheduled task would still be reminded at its old time.
+func followDue(a, old *Activity, in ActivityPatch) {
+	if in.DueAt == nil || in.RemindAt != nil || old.DueAt == nil || old.RemindAt == nil || a.DueAt == nil {
+		return
+	}
+	moved := old.RemindAt.Add(a.DueAt.Sub(*old.DueAt))
+	a.RemindAt = &moved
 }
 
 // updatable are the columns an update writes.
@@ -355,8 +372,8 @@ func applyPatch(a *Activity, in ActivityPatch) {
 	}
 }
 
-// Delete removes an activity at the caller's version. A follow-up it
-// recorded stays recorded on its subject.
+// Delete removes an activity at the caller's version, and its reminders
+// from the inbox. A follow-up it recorded stays recorded on its subject.
 func (s *Service) Delete(ctx context.Context, id string, version int64) error {
 	p := auth.From(ctx)
 	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -369,6 +386,9 @@ func (s *Service) Delete(ctx context.Context, id string, version int64) error {
 		}
 		res, err := tx.NewDelete().Table("activities").Where("id = ? AND tenant_id = ? AND version = ?", id, p.TenantID, old.Version).Exec(ctx)
 		if err := db.Versioned(res, err, "activity", old.Version); err != nil {
+			return err
+		}
+		if err := dropReminders(ctx, tx, p.TenantID, bun.In([]string{id})); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Delete, "activity", id, audit.Diff(old, nil))
