@@ -444,9 +444,15 @@ func TestPoolAutoReturnJob(t *testing.T) {
 			"return_after_days_no_follow_up": 7, "return_after_days_no_conversion": 30}).Want(201).Map()
 		pid := pool["id"].(string)
 		now := time.Now().UTC()
+		// A lead assigned 20 days ago and last followed up days ago (the
+		// clock runs from the later of the two).
 		followedUp := func(c *apitest.Client, name string, days int) string {
 			id := newLead(t, c, map[string]any{"contact_name": name})["id"].(string)
 			setLastFollowUp(t, e, id, now.AddDate(0, 0, days))
+			if _, err := e.DB.Write.NewUpdate().Table("leads").Set("assigned_at = ?", now.AddDate(0, 0, -20)).
+				Where("id = ?", id).Exec(context.Background()); err != nil {
+				t.Fatal(err)
+			}
 			return id
 		}
 		stale := followedUp(rep, "久未跟进", -10)

@@ -151,7 +151,10 @@ func (s *Service) nextRep(ctx context.Context, tx bun.Tx, r *AssignmentRule) (*r
 		Join("JOIN roles AS ro ON ro.id = u.role_id").
 		Join("JOIN departments AS d ON d.id = u.department_id").
 		Join("JOIN departments AS team ON team.id = ?", r.DepartmentID).
-		Where("u.tenant_id = ? AND u.status = 'active' AND ro.key = 'rep' AND d.path LIKE team.path || '%'", r.TenantID).
+		Where("u.tenant_id = ? AND u.status = 'active' AND d.path LIKE team.path || '%'", r.TenantID).
+		// Reps: roles of the own data scope that may work leads (the built-in
+		// rep, and any an admin made like it); the team's manager is not one.
+		Where("ro.data_scope = 'own' AND ro.permissions LIKE ?", `%"lead.write"%`).
 		OrderExpr("u.id ASC").Scan(ctx, &reps)
 	if err != nil || len(reps) == 0 {
 		return nil, err

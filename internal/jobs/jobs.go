@@ -68,24 +68,23 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	done := 0
+	// A run that fails leaves no key and is tried again next tick; it does
+	// not hold up the other pools' runs, nor the other jobs.
+	done, errs := 0, []error{}
 	for i := range pools {
 		ran, err := s.returnLeads(ctx, &pools[i], now.UTC())
 		if err != nil {
-			return done, fmt.Errorf("lead return for pool %s: %w", pools[i].ID, err)
-		}
-		if ran {
+			errs = append(errs, fmt.Errorf("lead return for pool %s: %w", pools[i].ID, err))
+		} else if ran {
 			done++
 		}
 	}
 	// Customer pools (switched off by default) run the same way, per pool and day.
 	n, err := pool.ReturnCustomers(ctx, s.DB, s.Log, now)
-	if err != nil {
-		return done + n, err
-	}
+	errs = append(errs, err)
 	// Customer scores, once per tenant and UTC day (scoring.Service.Nightly).
 	m, err := (&scoring.Service{DB: s.DB}).Nightly(ctx, now)
-	return done + n + m, err
+	return done + n + m, errors.Join(append(errs, err)...)
 }
 
 // claim inserts a run key in tx; false means another run has it.
@@ -98,9 +97,10 @@ func claim(ctx context.Context, tx bun.Tx, key string, now time.Time) (bool, err
 	return n == 1, err
 }
 
-// returnLeads is the daily auto-return of one pool: every open lead of the
-// pool's department (and below) owned by a rep, with no follow-up for N days
-// (since its last follow-up, or its assignment when never followed up) or
+// returnLeads is the daily auto-return of one pool: every open lead the
+// pool governs (pool.Sweepable: owned by a rep, in its department or below,
+// no nearer pool), with no follow-up for N days (since the later of its
+// last follow-up and its assignment) or
 // not converted M days after its assignment, goes back to the pool, with an
 // auto_return event and an audit entry by "system".
 func (s *Scheduler) returnLeads(ctx context.Context, pl *pool.Pool, now time.Time) (bool, error) {
@@ -123,11 +123,15 @@ func (s *Scheduler) returnLeads(ctx context.Context, pl *pool.Pool, now time.Tim
 			Column("l.id", "l.tenant_id", "l.owner_id", "l.pool_id", "l.department_id", "l.status", "l.version").
 			Join("JOIN users AS u ON u.id = l.owner_id").Join("JOIN roles AS ro ON ro.id = u.role_id").
 			Join("JOIN departments AS d ON d.id = l.department_id").
-			Where("l.tenant_id = ? AND l.status IN (?) AND ro.key = 'rep' AND d.path LIKE ?", pl.TenantID,
-				bun.In(pool.OpenStatuses), path+"%")
+			Where("l.tenant_id = ? AND l.status IN (?)", pl.TenantID, bun.In(pool.OpenStatuses))
+		q = pool.Sweepable(q, pl, path)
 		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			if n := pl.ReturnAfterDaysNoFollowUp; n > 0 {
-				q = q.WhereOr("COALESCE(l.last_follow_up_at, l.assigned_at, l.created_at) < ?", now.AddDate(0, 0, -n))
+				// The clock runs from the later of the last follow-up and the
+				// assignment: a lead just claimed or assigned gets its N days
+				// whenever its previous owner last called.
+				cut := now.AddDate(0, 0, -n)
+				q = q.WhereOr("((l.last_follow_up_at IS NULL OR l.last_follow_up_at < ?) AND COALESCE(l.assigned_at, l.created_at) < ?)", cut, cut)
 			}
 			if m := pl.ReturnAfterDaysNoConversion; m > 0 {
 				q = q.WhereOr("COALESCE(l.assigned_at, l.created_at) < ?", now.AddDate(0, 0, -m))

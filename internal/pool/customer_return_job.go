@@ -29,17 +29,16 @@ func ReturnCustomers(ctx context.Context, d *db.DB, log *slog.Logger, now time.T
 	if err != nil {
 		return 0, err
 	}
-	done := 0
+	done, errs := 0, []error{}
 	for i := range pools {
 		ran, err := returnPoolCustomers(ctx, d, log, &pools[i], now.UTC())
 		if err != nil {
-			return done, fmt.Errorf("customer return for pool %s: %w", pools[i].ID, err)
-		}
-		if ran {
+			errs = append(errs, fmt.Errorf("customer return for pool %s: %w", pools[i].ID, err))
+		} else if ran {
 			done++
 		}
 	}
-	return done, nil
+	return done, errors.Join(errs...)
 }
 
 // claimRun inserts a run key in tx; false means another run has it.
@@ -52,8 +51,9 @@ func claimRun(ctx context.Context, tx bun.Tx, key string, now time.Time) (bool, 
 	return n == 1, err
 }
 
-// returnPoolCustomers is one pool's daily run: every customer of the pool's
-// department (and below) owned by a rep, with no follow-up for N days (since
+// returnPoolCustomers is one pool's daily run: every customer the pool
+// governs (see Sweepable: owned by a rep, in its department or below, no
+// nearer pool), with no follow-up for N days (since
 // the later of its last activity and its assignment, or its creation)
 // or without a won opportunity M days after its assignment, goes back to the
 // pool with its contacts, an auto_return event and an audit entry by
@@ -108,7 +108,8 @@ func dueCustomers(ctx context.Context, tx bun.Tx, pl *Pool, now time.Time) ([]Cu
 	q := tx.NewSelect().TableExpr("customers AS c").Column(customerStateCols...).
 		Join("JOIN users AS u ON u.id = c.owner_id").Join("JOIN roles AS ro ON ro.id = u.role_id").
 		Join("JOIN departments AS d ON d.id = c.department_id").
-		Where("c.tenant_id = ? AND ro.key = 'rep' AND d.path LIKE ?", pl.TenantID, path+"%")
+		Where("c.tenant_id = ?", pl.TenantID)
+	q = Sweepable(q, pl, path)
 	q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 		if n := pl.ReturnAfterDaysNoFollowUp; n > 0 {
 			// The clock runs from the later of the last activity and the
