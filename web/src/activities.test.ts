@@ -6,6 +6,10 @@ import {
   completeBody,
   completionAsks,
   createActivityBody,
+  editActivityBody,
+  editInitial,
+  editableFields,
+  followDue,
   feedHasMore,
   isOverdue,
   newSource,
@@ -168,5 +172,49 @@ describe('merging paged lists', () => {
   it('shows nothing before every source has answered', () => {
     const s = [src('customer:c1', ['20'], true), newSource<Activity>('contact:x')];
     expect(takeMerged(s, compareHistory, 10).items).toEqual([]);
+  });
+});
+
+describe('editableFields', () => {
+  it('offers a note its subject and details only', () => {
+    expect(editableFields(act('n', { kind: 'note' }))).toEqual(['title', 'body']);
+  });
+  it('offers a planned task its due time, reminder and owner; a done one no reminder or owner', () => {
+    expect(editableFields(act('t', { kind: 'task', status: 'planned' }))).toEqual(['title', 'due_at', 'remind_at', 'owner_id', 'body']);
+    expect(editableFields(act('t', { kind: 'task', status: 'done' }))).toEqual(['title', 'due_at', 'body']);
+  });
+  it('offers a visit plan its plan fields and a recorded visit its outcome', () => {
+    expect(editableFields(act('v', { kind: 'visit', status: 'planned' }))).toEqual(['title', 'due_at', 'goal', 'commitment', 'preparation', 'owner_id', 'body']);
+    expect(editableFields(act('v', { kind: 'visit', status: 'done' }))).toEqual(['title', 'goal', 'commitment', 'outcome', 'body']);
+    expect(editableFields(act('v', { kind: 'visit', status: 'done', preparation: '带样品' }))).toContain('preparation');
+  });
+});
+
+describe('editActivityBody', () => {
+  const task = act('t', { kind: 'task', status: 'planned', title: '发报价', due_at: '2026-03-01T02:00:00Z', remind_at: '2026-03-01T01:00:00Z' });
+  it('sends nothing when nothing changed', () => {
+    expect(editActivityBody(task, editInitial(task))).toEqual({});
+  });
+  it('sends only what changed, trimmed where the API trims', () => {
+    const v = { ...editInitial(task), title: ' 发正式报价 ', body: '附价格表', due_at: at('2026-03-02T02:00:00Z') };
+    expect(editActivityBody(task, v)).toEqual({ title: '发正式报价', body: '附价格表', due_at: '2026-03-02T02:00:00.000Z' });
+  });
+  it('hands a task over, but never sends an emptied owner or time', () => {
+    expect(editActivityBody(task, { ...editInitial(task), owner_id: 'u2' })).toEqual({ owner_id: 'u2' });
+    expect(editActivityBody(task, { ...editInitial(task), owner_id: null, remind_at: null })).toEqual({});
+  });
+  it('ignores fields the editor does not offer for the kind', () => {
+    const note = act('n', { kind: 'note', body: 'a' });
+    expect(editActivityBody(note, { ...editInitial(note), goal: '不该发', due_at: at('2026-03-02T00:00:00Z'), body: 'b' })).toEqual({ body: 'b' });
+  });
+});
+
+describe('followDue', () => {
+  it('keeps the reminder as long before the due time as it was', () => {
+    expect(followDue(at('2026-03-01T01:00:00Z'), at('2026-03-01T02:00:00Z'), at('2026-03-03T02:00:00Z'))?.toISOString()).toBe('2026-03-03T01:00:00.000Z');
+  });
+  it('has no reminder to move when there is none, and keeps it when a due time is missing', () => {
+    expect(followDue(null, at('2026-03-01T02:00:00Z'), at('2026-03-03T02:00:00Z'))).toBeNull();
+    expect(followDue(at('2026-03-01T01:00:00Z'), null, at('2026-03-03T02:00:00Z'))?.toISOString()).toBe('2026-03-01T01:00:00.000Z');
   });
 });

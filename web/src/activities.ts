@@ -203,3 +203,91 @@ export function compareDue(a: Activity, b: Activity): number {
   if (!xn && x !== y) return x - y;
   return byId(a, b);
 }
+
+// ---- Editing ----
+
+/** A field the activity editor may offer; named as in the PATCH body. */
+export type EditField = 'title' | 'body' | 'due_at' | 'remind_at' | 'goal' | 'commitment' | 'preparation' | 'outcome' | 'owner_id';
+
+export interface EditValues {
+  title: string;
+  body?: string;
+  due_at?: Dayjs | null;
+  remind_at?: Dayjs | null;
+  goal?: string;
+  commitment?: string;
+  preparation?: string;
+  outcome?: string;
+  owner_id?: string | null;
+}
+
+/**
+ * The fields the editor offers for an activity, by its kind and status: every activity has its
+ * subject and details; a task its due time, and while planned its reminder; a visit its goal and
+ * commitment, with the preparation of a plan and the outcome of a visit that took place. What is
+ * still planned can be handed to a colleague (owner_id); what happened stays with who did it.
+ */
+export function editableFields(a: Pick<Activity, 'kind' | 'status' | 'preparation'>): EditField[] {
+  const planned = a.status === 'planned';
+  const f: EditField[] = ['title'];
+  if (a.kind === 'task') f.push('due_at', ...(planned ? (['remind_at'] as const) : []));
+  if (a.kind === 'visit') {
+    if (planned) f.push('due_at');
+    f.push('goal', 'commitment');
+    if (planned || trim(a.preparation)) f.push('preparation');
+    if (a.status === 'done') f.push('outcome');
+  }
+  if (planned) f.push('owner_id');
+  f.push('body');
+  return f;
+}
+
+/** The editor's starting values: the activity as it is. */
+export function editInitial(a: Activity): EditValues {
+  return {
+    title: a.title,
+    body: a.body,
+    due_at: a.due_at ? dayjs(a.due_at) : null,
+    remind_at: a.remind_at ? dayjs(a.remind_at) : null,
+    goal: a.goal,
+    commitment: a.commitment,
+    preparation: a.preparation,
+    outcome: a.outcome,
+    owner_id: a.owner_id,
+  };
+}
+
+const sameTime = (v: Dayjs | null | undefined, was?: string | null) => (!v && !was) || (!!v && !!was && v.valueOf() === dayjs(was).valueOf());
+
+/**
+ * The PATCH body of the editor: only the offered fields that changed, so an unchanged save
+ * writes nothing and a field someone else changed meanwhile is not sent back. The API trims
+ * title, goal and commitment, so those compare trimmed. A time cannot be removed (the API keeps
+ * it when absent): an emptied one is not sent.
+ */
+export function editActivityBody(a: Activity, v: EditValues, fields: EditField[] = editableFields(a)): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) {
+    if (f === 'due_at' || f === 'remind_at') {
+      const t = v[f];
+      if (t && !sameTime(t, a[f])) out[f] = t.toISOString();
+    } else if (f === 'owner_id') {
+      if (v.owner_id && v.owner_id !== a.owner_id) out.owner_id = v.owner_id;
+    } else if (f === 'title' || f === 'goal' || f === 'commitment') {
+      if (trim(v[f]) !== trim(a[f])) out[f] = trim(v[f]);
+    } else if ((v[f] ?? '') !== (a[f] ?? '')) {
+      out[f] = v[f] ?? '';
+    }
+  }
+  return out;
+}
+
+/**
+ * Where the reminder goes when the due time moves from `from` to `to`: as long before the new
+ * due time as it was before the old one (the API does the same when only due_at is sent).
+ */
+export function followDue(remind: Dayjs | null | undefined, from: Dayjs | null | undefined, to: Dayjs | null | undefined): Dayjs | null {
+  if (!remind) return null;
+  if (!from || !to) return remind;
+  return remind.add(to.diff(from), 'millisecond');
+}

@@ -1,6 +1,8 @@
 // The activity timeline (跟进记录) of one or more subjects — a lead; or a customer with its
 // contacts and opportunities — merged into one list: what is planned (tasks, visit plans,
 // soonest first, with complete / cancel), then what happened, newest first, with "load more".
+// Each activity can be edited, deleted (both at its version; the API says whether the caller may)
+// and its change history opened.
 // Each source is one keyset-paged API list: a subject's activities, or a customer's whole
 // timeline (customer_id: the customer, its contacts, its opportunities and the leads converted
 // into it); the sources are merged in the API's own order (see activities.ts).
@@ -16,14 +18,19 @@ import {
   PlusOutlined,
   TeamOutlined,
   CarOutlined,
+  DeleteOutlined,
+  HistoryOutlined,
 } from '@ant-design/icons';
-import { api } from '../api';
+import { api, ApiError } from '../api';
 import { useAuth } from '../auth';
 import { useI18n } from '../i18n';
 import { useApiError } from '../errors';
 import { formatDateTime } from '../format';
 import { LoadMore } from './LoadMore';
 import { LogActivity } from './LogActivity';
+import { ActivityEditor } from './ActivityEditor';
+import { FormDrawer } from './FormDrawer';
+import { HistoryList } from './HistoryList';
 import {
   activityWhen,
   compareDue,
@@ -133,7 +140,7 @@ interface Props {
   customerId?: string;
   /** More subjects the timeline names but nothing is logged on (the lead a customer was converted from). */
   named?: Subject[];
-  /** After a follow-up was logged, completed or cancelled (the subject's last activity may have moved). */
+  /** After a follow-up was logged, edited, completed, cancelled or deleted (the subject's last activity may have moved). */
   onChanged?: () => void;
 }
 
@@ -222,6 +229,31 @@ function ActivityItem({ a, on, canWrite, onChanged }: { a: Activity; on?: string
   const onError = useApiError();
   const [busy, setBusy] = useState(false);
   const [asking, setAsking] = useState(false);
+  const [open, setOpen] = useState<'edit' | 'history' | null>(null);
+
+  // An activity deleted meanwhile, or one the caller may see but not change, answers 404 or 403:
+  // say so and show the timeline as it now is.
+  const failed = (e: unknown) => {
+    if (e instanceof ApiError && (e.status === 404 || e.status === 403)) {
+      message.error(t('activity.gone'));
+      onChanged();
+    } else {
+      onError(e, undefined, onChanged);
+    }
+  };
+
+  const remove = async () => {
+    setBusy(true);
+    try {
+      await api.del(`/activities/${a.id}`, { version: a.version });
+      message.success(t('msg.deleted'));
+      onChanged();
+    } catch (e) {
+      failed(e);
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const patch = async (body: Record<string, unknown>, done: string) => {
     setBusy(true);
@@ -231,7 +263,7 @@ function ActivityItem({ a, on, canWrite, onChanged }: { a: Activity; on?: string
       setAsking(false);
       onChanged();
     } catch (e) {
-      onError(e, undefined, onChanged);
+      failed(e);
     } finally {
       setBusy(false);
     }
@@ -270,28 +302,77 @@ function ActivityItem({ a, on, canWrite, onChanged }: { a: Activity; on?: string
       </div>
       {a.kind === 'visit' ? <VisitFields a={a} /> : null}
       {a.body ? <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: '4px 0 0' }}>{a.body}</Typography.Paragraph> : null}
-      {canWrite && a.status === 'planned' ? (
-        <Space size={4} style={{ marginTop: 4 }}>
-          <Button
-            size="small"
-            type="primary"
-            ghost
-            loading={busy && !asking}
-            data-testid={`activity-complete-${a.id}`}
-            onClick={() => (completionAsks(a) ? setAsking(true) : void patch(completeBody(a), t('activity.completed')))}
-          >
-            {t('activity.complete')}
-          </Button>
-          <Popconfirm title={t('activity.cancelConfirm')} onConfirm={() => patch({ status: 'cancelled' }, t('activity.cancelledMsg'))} okText={t('activity.cancelPlan')} cancelText={t('action.close')}>
-            <Button size="small" type="text" data-testid={`activity-cancel-${a.id}`}>
-              {t('activity.cancelPlan')}
+      <Space size={4} wrap style={{ marginTop: 4 }}>
+        {canWrite && a.status === 'planned' ? (
+          <>
+            <Button
+              size="small"
+              type="primary"
+              ghost
+              loading={busy && !asking}
+              data-testid={`activity-complete-${a.id}`}
+              onClick={() => (completionAsks(a) ? setAsking(true) : void patch(completeBody(a), t('activity.completed')))}
+            >
+              {t('activity.complete')}
             </Button>
-          </Popconfirm>
-        </Space>
+            <Popconfirm title={t('activity.cancelConfirm')} onConfirm={() => patch({ status: 'cancelled' }, t('activity.cancelledMsg'))} okText={t('activity.cancelPlan')} cancelText={t('action.close')}>
+              <Button size="small" type="text" data-testid={`activity-cancel-${a.id}`}>
+                {t('activity.cancelPlan')}
+              </Button>
+            </Popconfirm>
+          </>
+        ) : null}
+        {canWrite ? (
+          <>
+            <Button size="small" type="text" icon={<EditOutlined />} data-testid={`activity-edit-${a.id}`} onClick={() => setOpen('edit')}>
+              {t('action.edit')}
+            </Button>
+            <Popconfirm
+              title={t('activity.deleteConfirm', { title: a.title })}
+              onConfirm={() => remove()}
+              okText={t('action.delete')}
+              okButtonProps={{ danger: true, 'data-testid': 'activity-delete-ok' } as React.ComponentProps<typeof Button>}
+              cancelText={t('action.cancel')}
+            >
+              <Button size="small" type="text" danger icon={<DeleteOutlined />} data-testid={`activity-delete-${a.id}`}>
+                {t('action.delete')}
+              </Button>
+            </Popconfirm>
+          </>
+        ) : null}
+        <Button size="small" type="text" icon={<HistoryOutlined />} data-testid={`activity-history-${a.id}`} onClick={() => setOpen('history')}>
+          {t('tab.history')}
+        </Button>
+      </Space>
+      {open === 'edit' ? <ActivityEditor a={a} onClose={() => setOpen(null)} onChanged={onChanged} /> : null}
+      {open === 'history' ? (
+        <FormDrawer open title={t('activity.historyOf', { title: a.title })} onClose={() => setOpen(null)} testid="activity-history-drawer">
+          <HistoryList resource="activities" id={a.id} fieldLabels={activityFieldLabels(t)} />
+        </FormDrawer>
       ) : null}
       {asking ? <CompleteVisitModal a={a} busy={busy} onCancel={() => setAsking(false)} onOk={(won, outcome) => void patch(completeBody(a, won, outcome), t('activity.completed'))} /> : null}
     </div>
   );
+}
+
+/** An activity's fields by the names the timeline and editor give them (the shared field labels name a contact's title "job title"). */
+function activityFieldLabels(t: ReturnType<typeof useI18n>['t']): Record<string, string> {
+  return {
+    title: t('activity.title'),
+    body: t('activity.body'),
+    kind: t('activity.kind'),
+    occurred_at: t('activity.occurredAt'),
+    due_at: t('activity.dueAt'),
+    remind_at: t('activity.remindAt'),
+    goal: t('activity.goal'),
+    commitment: t('activity.commitment'),
+    preparation: t('activity.preparation'),
+    outcome: t('activity.outcome'),
+    commitment_won: t('activity.commitmentWon'),
+    owner_id: t('activity.owner'),
+    done_at: t('activity.doneAt'),
+    subject_type: t('activity.subject'),
+  };
 }
 
 function VisitFields({ a }: { a: Activity }) {

@@ -8,7 +8,7 @@ import { LeadRef } from './LeadLink';
 import type { AuditChange } from '../types';
 
 /** The changed fields of one audit entry: field — old → new. */
-export function ChangeList({ changes }: { changes?: AuditChange[] | null }) {
+export function ChangeList({ changes, labels }: { changes?: AuditChange[] | null; labels?: Record<string, string> }) {
   const { t, td } = useI18n();
   // A new record's empty fields (— → —) say nothing.
   changes = changes?.filter((c) => !(isEmpty(c.old) && isEmpty(c.new)));
@@ -28,7 +28,7 @@ export function ChangeList({ changes }: { changes?: AuditChange[] | null }) {
       <tbody>
         {changes.map((c, i) => (
           <tr key={`${c.field}-${i}`}>
-            <td className="rudder-changes-field">{fieldLabel(td, c.field)}</td>
+            <td className="rudder-changes-field">{labels?.[c.field] ?? fieldLabel(td, c.field)}</td>
             <td>
               <Typography.Text delete={c.old !== undefined && c.old !== null && c.old !== ''} type="secondary">
                 <Value field={c.field} value={c.old} />

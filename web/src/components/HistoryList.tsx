@@ -11,7 +11,8 @@ import type { AuditEntry } from '../types';
 
 export type HistoryResource = 'users' | 'departments' | 'roles' | 'tokens' | 'leads' | 'customers' | 'contacts' | 'activities' | 'opportunities' | 'regions' | 'assignment-rules';
 
-export function HistoryList({ resource, id }: { resource: HistoryResource; id: string }) {
+/** fieldLabels names fields where the shared field.* labels would misname them for this resource. */
+export function HistoryList({ resource, id, fieldLabels }: { resource: HistoryResource; id: string; fieldLabels?: Record<string, string> }) {
   const { t } = useI18n();
   const onError = useApiError();
   const list = useCursorList<AuditEntry>(`/${resource}/${encodeURIComponent(id)}/history`, {}, onError, 20);
@@ -32,7 +33,7 @@ export function HistoryList({ resource, id }: { resource: HistoryResource; id: s
               </Typography.Text>
               {e.action !== 'delete' && (e.changes?.length ?? 0) > 0 ? (
                 <div style={{ marginTop: 8 }}>
-                  <ChangeList changes={e.changes} />
+                  <ChangeList changes={e.changes} labels={fieldLabels} />
                 </div>
               ) : null}
             </div>
