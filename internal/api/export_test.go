@@ -145,3 +145,52 @@ func TestCustomerExport(t *testing.T) {
 		}
 	})
 }
+
+func TestLeadExport(t *testing.T) {
+	each(t, func(t *testing.T, e *apitest.Env) {
+		admin := e.Demo("admin@demo.local")
+		rep := e.Demo("east1.rep1@demo.local")
+		newLead(t, rep, map[string]any{"contact_name": "导出甲", "company": "=HYPERLINK(\"http://x\")", "phone": "13800000001"})
+		newLead(t, rep, map[string]any{"contact_name": "导出乙", "company": "乙公司", "notes": "@备注"})
+		newLead(t, e.Demo("south1.rep1@demo.local"), map[string]any{"contact_name": "导出丙", "company": "丙公司"})
+		q := "&q=" + url.QueryEscape("导出")
+
+		rows := readCSV(t, admin.Do("GET", "/api/v1/leads/export?format=csv&sort=created_at"+q, nil).Want(200))
+		if got := column(t, rows, "联系人"); !slices.Equal(got, []string{"导出甲", "导出乙", "导出丙"}) {
+			t.Fatalf("exported contacts %q", got)
+		}
+		if got := column(t, rows, "公司")[0]; got != "'=HYPERLINK(\"http://x\")" {
+			t.Fatalf("formula company cell %q", got)
+		}
+		if got := column(t, rows, "备注")[1]; got != "'@备注" {
+			t.Fatalf("notes cell %q", got)
+		}
+		if got := column(t, rows, "状态"); !slices.Equal(got, []string{"新线索", "新线索", "新线索"}) {
+			t.Fatalf("status cells %q", got)
+		}
+		if a := exportAudit(t, admin); a["resource"] != "lead" || a["rows"] != 3.0 {
+			t.Fatalf("audit of the export: %v", a)
+		}
+
+		// A manager exports their department's only; filters and English apply.
+		rows = readXLSX(t, e.Demo("east1.manager@demo.local").Do("GET", "/api/v1/leads/export?lang=en-US&status=new"+q, nil).Want(200))
+		if got := column(t, rows, "Contact"); !slices.Equal(got, []string{"导出乙", "导出甲"}) {
+			t.Fatalf("manager's export (newest first): %q", got)
+		}
+		if got := column(t, rows, "Status"); !slices.Equal(got, []string{"New", "New"}) {
+			t.Fatalf("english status %q", got)
+		}
+		rows = readXLSX(t, admin.Do("GET", "/api/v1/leads/export?status=converted"+q, nil).Want(200))
+		if len(rows) != 1 {
+			t.Fatalf("a filter nothing matches: %d rows (want the header only)", len(rows))
+		}
+
+		rep.Do("GET", "/api/v1/leads/export", nil).Want(403)
+		for param, loc := range map[string]string{"created_from=2026-02-01T00:00:00Z&created_to=2026-01-01T00:00:00Z": "query.created_to",
+			"tz=Nowhere/Land": "query.tz", "format=doc": "query.format", "status=lost": "query.status"} {
+			if p := admin.Do("GET", "/api/v1/leads/export?"+param, nil).Want(422).Problem(); !p.Names(loc) {
+				t.Fatalf("%s: %+v", param, p)
+			}
+		}
+	})
+}

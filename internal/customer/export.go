@@ -2,8 +2,6 @@ package customer
 
 import (
 	"context"
-	"log/slog"
-	"net/http"
 	"strconv"
 	"time"
 
@@ -52,39 +50,15 @@ func exportRow(c *Customer, p *export.Params, loc *time.Location) []string {
 		export.Time(c.LastActivityAt, loc), export.Time(&c.CreatedAt, loc)}
 }
 
-// exportPage is how many customers one read takes while a file is written.
-const exportPage = 1000
-
 func registerExport(api huma.API, s *Service) {
-	httpx.Register(api, huma.Operation{OperationID: "export-customers", Method: http.MethodGet, Path: "/api/v1/customers/export",
-		Tags: []string{"customers"}, Summary: "Download the customer list as an Excel workbook or CSV",
-		Description: "The customers the list would show with the same filters and sort, all of them, in your data scope. " +
-			"Cells starting with =, +, - or @ are prefixed with ' so spreadsheets do not run them as formulas. " +
-			"Each export is recorded in the audit trail (object type export).",
-		Responses: map[string]*huma.Response{"200": {Description: "The file", Content: map[string]*huma.MediaType{
-			export.ContentType(export.XLSX): {Schema: &huma.Schema{Type: "string", Format: "binary"}},
-			export.ContentType(export.CSV):  {Schema: &huma.Schema{Type: "string"}}}}}},
-		httpx.Perm("customer.export"),
+	httpx.Register(api, export.Operation("export-customers", "/api/v1/customers/export", "customers", "customers"), httpx.Perm("customer.export"),
 		func(ctx context.Context, in *exportInput) (*huma.StreamResponse, error) {
-			loc, err := in.Location()
-			if err != nil {
-				return nil, err
-			}
 			f := in.filter()
-			page := func(ctx context.Context, cursor string) ([][]string, string, error) {
-				p, err := s.List(ctx, f, exportPage, cursor)
-				rows := make([][]string, len(p.Items))
-				for i := range p.Items {
-					rows[i] = exportRow(&p.Items[i], &in.Params, loc)
-				}
-				return rows, p.NextCursor, err
-			}
-			name := "customers-" + time.Now().In(loc).Format("20060102-1504")
-			return export.Download(ctx, in.Format, name, export.Header(&in.Params, exportColumns), page,
-				func(ctx context.Context, rows int, failure error) {
-					if err := export.Audit(ctx, s.DB.Write, "customer", in.Format, export.Filters(&in.FilterParams), rows, failure); err != nil {
-						slog.ErrorContext(ctx, "customer export audit", "err", err)
-					}
-				})
+			return export.Serve(ctx, s.DB.Write, &in.Params, "customer", &in.FilterParams, exportColumns,
+				func(ctx context.Context, cursor string) ([]Customer, string, error) {
+					p, err := s.List(ctx, f, export.PageSize, cursor)
+					return p.Items, p.NextCursor, err
+				},
+				func(c *Customer, loc *time.Location) []string { return exportRow(c, &in.Params, loc) })
 		})
 }

@@ -11,6 +11,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"reflect"
 	"strings"
@@ -275,4 +276,47 @@ func filters(v reflect.Value, out map[string]any) {
 		}
 		out[name] = fv.Interface()
 	}
+}
+
+// PageSize is how many records one read takes while a file is written.
+const PageSize = 1000
+
+// Operation is the OpenAPI operation of a list's export: GET path answers
+// the records of the list (named plural, e.g. "leads") as a file.
+func Operation(id, path, tag, plural string) huma.Operation {
+	return huma.Operation{OperationID: id, Method: http.MethodGet, Path: path, Tags: []string{tag},
+		Summary: "Download the " + plural + " list as an Excel workbook or CSV",
+		Description: "The " + plural + " the list would show with the same filters and sort, all of them, in your data scope. " +
+			"Cells starting with =, +, - or @ are prefixed with ' so spreadsheets do not run them as formulas. " +
+			"Each export is recorded in the audit trail (object type export).",
+		Responses: map[string]*huma.Response{"200": {Description: "The file", Content: map[string]*huma.MediaType{
+			ContentType(XLSX): {Schema: &huma.Schema{Type: "string", Format: "binary"}},
+			ContentType(CSV):  {Schema: &huma.Schema{Type: "string"}}}}}}
+}
+
+// Serve answers an export of a list: list reads it page by page (as the
+// list's own keyset pages, so scope and filters are the list's), row
+// writes a record's cells, filters is the query struct recorded in the
+// audit trail with the row count once the file is written.
+func Serve[T any](ctx context.Context, w bun.IDB, p *Params, resource string, filters any, columns []Label,
+	list func(ctx context.Context, cursor string) ([]T, string, error), row func(*T, *time.Location) []string) (*huma.StreamResponse, error) {
+	loc, err := p.Location()
+	if err != nil {
+		return nil, err
+	}
+	page := func(ctx context.Context, cursor string) ([][]string, string, error) {
+		items, next, err := list(ctx, cursor)
+		rows := make([][]string, len(items))
+		for i := range items {
+			rows[i] = row(&items[i], loc)
+		}
+		return rows, next, err
+	}
+	name := resource + "s-" + time.Now().In(loc).Format("20060102-1504")
+	recorded := Filters(filters)
+	return Download(ctx, p.Format, name, Header(p, columns), page, func(ctx context.Context, rows int, failure error) {
+		if err := Audit(ctx, w, resource, p.Format, recorded, rows, failure); err != nil {
+			slog.ErrorContext(ctx, "export audit", "resource", resource, "err", err)
+		}
+	})
 }

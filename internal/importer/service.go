@@ -17,6 +17,7 @@ import (
 	"github.com/rudder-crm/rudder/internal/audit"
 	"github.com/rudder-crm/rudder/internal/auth"
 	"github.com/rudder-crm/rudder/internal/blob"
+	"github.com/rudder-crm/rudder/internal/export"
 	"github.com/rudder-crm/rudder/internal/platform/apperr"
 	"github.com/rudder-crm/rudder/internal/platform/db"
 	"github.com/rudder-crm/rudder/internal/platform/ids"
@@ -416,7 +417,7 @@ func (s *Service) ErrorReport(ctx context.Context, j *ImportJob, w io.Writer) er
 			}
 		}
 		for _, e := range page[:n] {
-			_ = cw.Write([]string{strconv.Itoa(e.RowNumber), e.Field, Neutralise(e.Value), Neutralise(e.Message), e.Kind})
+			_ = cw.Write([]string{strconv.Itoa(e.RowNumber), e.Field, export.Neutralise(e.Value), export.Neutralise(e.Message), e.Kind})
 			last = e.RowNumber
 		}
 		cw.Flush()
@@ -427,12 +428,4 @@ func (s *Service) ErrorReport(ctx context.Context, j *ImportJob, w io.Writer) er
 			return nil
 		}
 	}
-}
-
-// Neutralise prefixes a cell a spreadsheet would take for a formula with '.
-func Neutralise(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

@@ -46,7 +46,9 @@ func DuplicateResponses(api huma.API) map[string]*huma.Response {
 			Schema: registry.Schema(reflect.TypeFor[DuplicateProblem](), true, "DuplicateProblem")}}}}
 }
 
-type listInput struct {
+// FilterParams are the lead list's filters, shared by the list and its
+// export (exported: huma fills the fields of exported embedded structs only).
+type FilterParams struct {
 	Q                string    `query:"q" maxLength:"100" doc:"Matches contact name, company, phone or email as a substring; a whole mobile number or e-mail address matches the lead's, however either is written (+86 138-0013-8000 finds 13800138000)."`
 	Status           string    `query:"status" enum:"new,contacted,qualified,converted,disqualified"`
 	OwnerID          string    `query:"owner_id" format:"uuid"`
@@ -61,6 +63,19 @@ type listInput struct {
 	LastFollowUpFrom time.Time `query:"last_follow_up_from" doc:"Last recorded follow-up (last_follow_up_at) at or after this time (RFC 3339); leads never followed up are left out."`
 	LastFollowUpTo   time.Time `query:"last_follow_up_to" doc:"Last recorded follow-up (last_follow_up_at) before this time (RFC 3339); leads never followed up are left out."`
 	Sort             string    `query:"sort" enum:"created_at,-created_at,last_follow_up_at,-last_follow_up_at,score,-score" default:"-created_at" doc:"Leads without a follow-up come last in both directions of last_follow_up_at."`
+}
+
+// filter is the list filter the parameters ask for, its ranges checked.
+func (in *FilterParams) filter() (Filter, error) {
+	f := Filter{Q: in.Q, Status: in.Status, OwnerID: in.OwnerID, PoolID: in.PoolID, Source: in.Source,
+		Region: in.Region, Industry: in.Industry, CreatedFrom: in.CreatedFrom, CreatedTo: in.CreatedTo,
+		FollowUpFrom: in.FollowUpFrom, FollowUpTo: in.FollowUpTo, LastFollowUpFrom: in.LastFollowUpFrom,
+		LastFollowUpTo: in.LastFollowUpTo, Sort: in.Sort}
+	return f, checkWindows("query.", f)
+}
+
+type listInput struct {
+	FilterParams
 	httpx.PageParams
 }
 
@@ -95,16 +110,14 @@ func Register(api huma.API, s *Service) {
 	httpx.Register(api, huma.Operation{OperationID: "list-leads", Method: http.MethodGet, Path: "/api/v1/leads",
 		Tags: []string{"leads"}, Summary: "List leads in my data scope"}, read,
 		func(ctx context.Context, in *listInput) (*struct{ Body httpx.Page[Lead] }, error) {
-			f := Filter{Q: in.Q, Status: in.Status, OwnerID: in.OwnerID, PoolID: in.PoolID, Source: in.Source,
-				Region: in.Region, Industry: in.Industry, CreatedFrom: in.CreatedFrom, CreatedTo: in.CreatedTo,
-				FollowUpFrom: in.FollowUpFrom, FollowUpTo: in.FollowUpTo, LastFollowUpFrom: in.LastFollowUpFrom,
-				LastFollowUpTo: in.LastFollowUpTo, Sort: in.Sort}
-			if err := checkWindows("query.", f); err != nil {
+			f, err := in.filter()
+			if err != nil {
 				return nil, err
 			}
 			page, err := s.List(ctx, f, in.Limit, in.Cursor)
 			return &struct{ Body httpx.Page[Lead] }{Body: page}, err
 		})
+	registerExport(api, s)
 	registerDuplicates(api, s, read)
 	registerMerge(api, s, read, write)
 	httpx.Register(api, huma.Operation{OperationID: "create-lead", Method: http.MethodPost, Path: "/api/v1/leads",

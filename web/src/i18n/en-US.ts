@@ -801,6 +801,7 @@ const enUS: Messages = {
   'validation.scoreRange': 'Score must be between 0 and 100',
   'validation.phone': 'A phone number holds digits, spaces, +, - and brackets only',
   'object.export': 'Export',
+  'object.export': 'Export',
   'object.lead': 'Lead',
   'field.contact_name': 'Contact',
   'field.title': 'Job title',

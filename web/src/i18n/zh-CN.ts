@@ -799,6 +799,7 @@ const zhCN = {
   'validation.scoreRange': '评分应在 0 到 100 之间',
   'validation.phone': '手机号只能包含数字、空格、+、-、括号',
   'object.export': '导出',
+  'object.export': '导出',
   'object.lead': '线索',
   'field.contact_name': '联系人',
   'field.title': '职位',

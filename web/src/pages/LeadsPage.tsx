@@ -10,6 +10,7 @@ import { useAuth } from '../auth';
 import { useI18n } from '../i18n';
 import { useApiError } from '../errors';
 import { formatDateTime } from '../format';
+import { ExportButton } from '../components/ExportButton';
 import { PageHeader } from '../components/PageHeader';
 import { LoadMore } from '../components/LoadMore';
 import { UserSelect } from '../components/UserSelect';
@@ -215,21 +216,24 @@ export default function LeadsPage() {
       <PageHeader
         title={t('nav.leads')}
         extra={
-          canWrite ? (
-            <>
-              <Link to="/leads/import">
-                <Button icon={<UploadOutlined />} data-testid="import-leads">
-                  {t('import.button')}
+          <>
+            {can('lead.export') && <ExportButton path="/leads/export" filters={params} testId="export-leads" />}
+            {canWrite && (
+              <>
+                <Link to="/leads/import">
+                  <Button icon={<UploadOutlined />} data-testid="import-leads">
+                    {t('import.button')}
+                  </Button>
+                </Link>
+                <Link to="/leads/duplicates">
+                  <Button data-testid="lead-duplicates">{t('dup.open')}</Button>
+                </Link>
+                <Button type="primary" icon={<PlusOutlined />} onClick={() => openDrawer(null)} data-testid="create-lead">
+                  {t('lead.create')}
                 </Button>
-              </Link>
-              <Link to="/leads/duplicates">
-                <Button data-testid="lead-duplicates">{t('dup.open')}</Button>
-              </Link>
-              <Button type="primary" icon={<PlusOutlined />} onClick={() => openDrawer(null)} data-testid="create-lead">
-                {t('lead.create')}
-              </Button>
-            </>
-          ) : null
+              </>
+            )}
+          </>
         }
       />
       <div className="rudder-filters" data-testid="leads-filters">
