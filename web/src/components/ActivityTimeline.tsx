@@ -328,7 +328,7 @@ function ActivityItem({ a, on, canWrite, onChanged }: { a: Activity; on?: string
               {t('action.edit')}
             </Button>
             <Popconfirm
-              title={t('activity.deleteConfirm', { title: a.title })}
+              title={t(a.remind_at ? 'activity.deleteConfirmReminder' : 'activity.deleteConfirm', { title: a.title })}
               onConfirm={() => remove()}
               okText={t('action.delete')}
               okButtonProps={{ danger: true, 'data-testid': 'activity-delete-ok' } as React.ComponentProps<typeof Button>}
