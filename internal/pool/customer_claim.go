@@ -220,8 +220,8 @@ func (s *Service) CustomerEvents(ctx context.Context, id string) ([]CustomerPool
 		return nil, err
 	}
 	out := []CustomerPoolEvent{}
-	err := r.NewSelect().Model(&out).Where("tenant_id = ? AND customer_id = ?", auth.From(ctx).TenantID, id).
-		OrderExpr("id DESC").Limit(500).Scan(ctx)
+	err := withNames(r.NewSelect().Model(&out)).Where("e.tenant_id = ? AND e.customer_id = ?", auth.From(ctx).TenantID, id).
+		OrderExpr("e.id DESC").Limit(500).Scan(ctx)
 	return out, err
 }
 

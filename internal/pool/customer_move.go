@@ -52,6 +52,10 @@ type CustomerPoolEvent struct {
 	ActorID       string    `bun:"actor_id" json:"actor_id" doc:"Who did it; \"system\" for the automatic return."`
 	Reason        string    `bun:"reason" json:"reason"`
 	At            time.Time `bun:"at" json:"at"`
+	// Names for a person reading the history; "" when gone (or the system).
+	ActorName string `bun:"actor_name,scanonly" json:"actor_name"`
+	UserName  string `bun:"user_name,scanonly" json:"user_name"`
+	PoolName  string `bun:"pool_name,scanonly" json:"pool_name"`
 }
 
 // CustomerMove is one change of a customer's owner or pool.

@@ -349,14 +349,20 @@ func (s *Service) Events(ctx context.Context, leadID string) ([]PoolEvent, error
 		return nil, err
 	}
 	var out []PoolEvent
-	err := s.DB.R(ctx).NewSelect().Model(&out).ColumnExpr("e.*").
-		ColumnExpr("COALESCE(a.name, '') AS actor_name, COALESCE(u.name, '') AS user_name, COALESCE(p.name, '') AS pool_name").
-		Join("LEFT JOIN users AS a ON a.id = e.actor_id AND a.tenant_id = e.tenant_id").
-		Join("LEFT JOIN users AS u ON u.id = e.user_id AND u.tenant_id = e.tenant_id").
-		Join("LEFT JOIN pools AS p ON p.id = e.pool_id AND p.tenant_id = e.tenant_id").
+	err := withNames(s.DB.R(ctx).NewSelect().Model(&out)).
 		Where("e.tenant_id = ? AND e.lead_id = ?", auth.From(ctx).TenantID, leadID).
 		OrderExpr("e.id DESC").Limit(500).Scan(ctx)
 	return out, err
+}
+
+// withNames reads pool events (alias e) with the names a person reading
+// the history needs: who did it, whose the record became or was, the pool.
+func withNames(q *bun.SelectQuery) *bun.SelectQuery {
+	return q.ColumnExpr("e.*").
+		ColumnExpr("COALESCE(a.name, '') AS actor_name, COALESCE(u.name, '') AS user_name, COALESCE(p.name, '') AS pool_name").
+		Join("LEFT JOIN users AS a ON a.id = e.actor_id AND a.tenant_id = e.tenant_id").
+		Join("LEFT JOIN users AS u ON u.id = e.user_id AND u.tenant_id = e.tenant_id").
+		Join("LEFT JOIN pools AS p ON p.id = e.pool_id AND p.tenant_id = e.tenant_id")
 }
 
 func (s *Service) leadVisible(ctx context.Context, leadID string) error {

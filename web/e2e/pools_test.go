@@ -249,4 +249,9 @@ func customerPoolClaim(t *testing.T, env *apitest.Env) {
 	if got.OwnerID == nil || *got.OwnerID != rep1.ID {
 		t.Fatalf("after the claim the customer's owner is %v, want %s", got.OwnerID, rep1.ID)
 	}
+	// The customer's history starts with its pool record: the return with
+	// its reason, then the claim.
+	p.goTo("/customers/" + c.ID)
+	p.click(tid("customer-tab-history"))
+	p.waitText(tid("customer-pool-events"), "公海记录", "退回公海", "暂无合作计划", "领取")
 }

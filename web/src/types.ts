@@ -147,7 +147,9 @@ export interface Lead {
 /** A claim, return or assignment of a lead (GET /leads/{id}/pool-events). */
 export interface PoolEvent {
   id: string;
-  lead_id: string;
+  /** The lead's or the customer's, by the list it came from. */
+  lead_id?: string;
+  customer_id?: string;
   pool_id?: string | null;
   kind: 'claim' | 'return' | 'auto_return' | 'assign';
   /** The new owner of a claim or assign, the previous owner of a return. */

@@ -15,6 +15,7 @@ import { formatDateTime } from '../format';
 import { DEFAULT_CURRENCY, formatMoney, formatMoneyList, sumByCurrency } from '../money';
 import { PageHeader } from '../components/PageHeader';
 import { HistoryList } from '../components/HistoryList';
+import { PoolEvents } from '../components/PoolEvents';
 import { LoadMore } from '../components/LoadMore';
 import { Attachments } from '../components/Attachments';
 import { ActivityTimeline } from '../components/ActivityTimeline';
@@ -177,7 +178,12 @@ export default function CustomerPage() {
             label: <span data-testid="customer-tab-attachments">{t('customer.tab.attachments')}</span>,
             children: <Attachments objectType="customer" objectId={customer.id} />,
           },
-          { key: 'history', label: <span data-testid="customer-tab-history">{t('tab.history')}</span>, children: <HistoryList resource="customers" id={customer.id} /> },
+          { key: 'history', label: <span data-testid="customer-tab-history">{t('tab.history')}</span>, children: (
+            <>
+              <PoolEvents resource="customers" id={customer.id} />
+              <HistoryList resource="customers" id={customer.id} />
+            </>
+          ) },
         ]}
       />
     </div>

@@ -13,7 +13,7 @@ import { FormDrawer } from '../components/FormDrawer';
 import { UserSelect } from '../components/UserSelect';
 import { HistoryList } from '../components/HistoryList';
 import { LeadConversionLinks } from '../components/LeadConversionLinks';
-import { LeadPoolEvents } from '../components/LeadPoolEvents';
+import { PoolEvents } from '../components/PoolEvents';
 import { ActivityTimeline } from '../components/ActivityTimeline';
 import { ReturnToPoolButton } from './LeadPoolActions';
 import { AssignLeadButton, AssignLeadDialog, ConvertLeadButton } from './LeadActions';
@@ -379,7 +379,7 @@ export function LeadDrawer({ open, lead, onClose, onSaved, onStale }: Props) {
               label: <span data-testid="lead-tab-history">{t('tab.history')}</span>,
               children: (
                 <>
-                  <LeadPoolEvents leadId={lead.id} />
+                  <PoolEvents resource="leads" id={lead.id} />
                   <HistoryList resource="leads" id={lead.id} />
                 </>
               ),

@@ -1,6 +1,6 @@
-// A lead's pool history (/leads/{id}/pool-events): every claim, return (by hand or automatic)
-// and assignment — who did it, when, whose the lead became or was, which pool, and the reason.
-// Shown above the lead's change history; nothing when the lead never went through a pool.
+// A lead's or customer's pool history (/leads|customers/{id}/pool-events): every claim, return
+// (by hand or automatic) and assignment — who did it, when, whose it became or was, which pool,
+// and the reason. Shown above the change history; nothing when it never went through a pool.
 import { useEffect, useState } from 'react';
 import { Timeline, Typography } from 'antd';
 import { api } from '../api';
@@ -11,23 +11,23 @@ import type { Page, PoolEvent } from '../types';
 
 const COLOR: Record<PoolEvent['kind'], string> = { claim: 'green', assign: 'blue', return: 'orange', auto_return: 'red' };
 
-export function LeadPoolEvents({ leadId }: { leadId: string }) {
+export function PoolEvents({ resource, id }: { resource: 'leads' | 'customers'; id: string }) {
   const { t } = useI18n();
   const onError = useApiError();
   const [events, setEvents] = useState<PoolEvent[]>([]);
   useEffect(() => {
     let live = true;
     api
-      .get<Page<PoolEvent>>(`/leads/${encodeURIComponent(leadId)}/pool-events`)
+      .get<Page<PoolEvent>>(`/${resource}/${encodeURIComponent(id)}/pool-events`)
       .then((p) => live && setEvents(p.items ?? []))
       .catch((e) => live && onError(e));
     return () => {
       live = false;
     };
-  }, [leadId, onError]);
+  }, [resource, id, onError]);
   if (events.length === 0) return null;
   return (
-    <div data-testid="lead-pool-events" style={{ marginBottom: 16 }}>
+    <div data-testid={`${resource === 'leads' ? 'lead' : 'customer'}-pool-events`} style={{ marginBottom: 16 }}>
       <Typography.Title level={5}>{t('lead.poolEvents.title')}</Typography.Title>
       <Timeline
         items={events.map((e) => ({
