@@ -129,3 +129,41 @@ func TestAssignmentRoundRobinRoles(t *testing.T) {
 		}
 	})
 }
+
+// TestCompanyKeysDerivedAgain: a company key stored by an older
+// normalisation (the bracketed region kept) is derived again by the jobs,
+// once, so the same company entered today is found as a duplicate.
+func TestCompanyKeysDerivedAgain(t *testing.T) {
+	each(t, func(t *testing.T, e *apitest.Env) {
+		admin := e.Demo("admin@demo.local")
+		ctx := context.Background()
+		l := newLead(t, admin, map[string]any{"contact_name": "老数据", "company": "华为技术（深圳）有限公司"})["id"].(string)
+		c := newCustomer(t, admin, map[string]any{"name": "中兴通讯(深圳)股份有限公司"})["id"].(string)
+		for _, r := range []struct{ table, id, old string }{{"leads", l, "华为技术深圳"}, {"customers", c, "中兴通讯深圳"}} {
+			if _, err := e.DB.Write.NewUpdate().Table(r.table).Set("company_key = ?", r.old).Where("id = ?", r.id).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := e.DB.Write.NewDelete().Table("job_runs").Where("key LIKE 'company-key:%'").Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		// With the old keys the same companies are not found.
+		admin.Do("POST", "/api/v1/leads", map[string]any{"contact_name": "新线索", "company": "华为技术有限公司"}).Want(201)
+
+		s := &jobs.Scheduler{DB: e.DB, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		for range 2 {
+			if _, err := s.RunDue(ctx, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var runs int
+		if err := e.DB.Read.NewRaw("SELECT COUNT(*) FROM job_runs WHERE key LIKE 'company-key:%'").Scan(ctx, &runs); err != nil || runs != 1 {
+			t.Fatalf("company-key runs: %d, %v", runs, err)
+		}
+		p := admin.Do("POST", "/api/v1/leads", map[string]any{"contact_name": "又一个", "company": "华为技术(深圳)有限公司"}).Want(409).Problem()
+		if !p.Names("body.company") {
+			t.Fatalf("duplicate by company: %+v", p)
+		}
+		admin.Do("POST", "/api/v1/leads", map[string]any{"contact_name": "中兴的人", "company": "中兴通讯股份有限公司"}).Want(409)
+	})
+}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/rudder-crm/rudder/internal/activity"
 	"github.com/rudder-crm/rudder/internal/auth"
+	"github.com/rudder-crm/rudder/internal/lead"
 	"github.com/rudder-crm/rudder/internal/platform/db"
 	"github.com/rudder-crm/rudder/internal/platform/httpx"
 	"github.com/rudder-crm/rudder/internal/pool"
@@ -71,6 +72,11 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) (int, error) {
 	// A run that fails leaves no key and is tried again next tick; it does
 	// not hold up the other pools' runs, nor the other jobs.
 	done, errs := 0, []error{}
+	if ran, err := s.rekeyCompanies(ctx, now.UTC()); err != nil {
+		errs = append(errs, fmt.Errorf("company keys: %w", err))
+	} else if ran {
+		done++
+	}
 	for i := range pools {
 		ran, err := s.returnLeads(ctx, &pools[i], now.UTC())
 		if err != nil {
@@ -160,6 +166,55 @@ func (s *Scheduler) returnLeads(ctx context.Context, pl *pool.Pool, now time.Tim
 	})
 	if err == nil && ran {
 		s.Log.Info("lead return", "pool", pl.ID, "tenant", pl.TenantID, "returned", returned)
+	}
+	return ran, err
+}
+
+// companyKeyRun names the company-name normalisation in force: when it
+// changes, the stored keys of the names it reads differently are derived
+// again, once across instances. Version 2 drops a bracketed region
+// anywhere in a name (华为技术（深圳）有限公司 = 华为技术有限公司), not only at
+// its start; only names with a bracket can have changed.
+const companyKeyRun = "company-key:2"
+
+// rekeyCompanies brings the company keys of leads and customers (a
+// customer's name is its company) to the current normalisation. Keys are
+// derived, not fields of the record: no version, no audit entry.
+func (s *Scheduler) rekeyCompanies(ctx context.Context, now time.Time) (bool, error) {
+	ran, changed := false, 0
+	err := s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		ran, changed = false, 0
+		ok, err := claim(ctx, tx, companyKeyRun, now)
+		if err != nil || !ok {
+			return err
+		}
+		ran = true
+		for _, t := range []struct{ table, col string }{{"leads", "company"}, {"customers", "name"}} {
+			var rows []struct {
+				ID   string `bun:"id"`
+				Name string `bun:"name"`
+				Key  string `bun:"company_key"`
+			}
+			err := tx.NewSelect().Table(t.table).Column("id", "company_key").ColumnExpr("? AS name", bun.Ident(t.col)).
+				Where("? LIKE '%(%' OR ? LIKE '%（%'", bun.Ident(t.col), bun.Ident(t.col)).Scan(ctx, &rows)
+			if err != nil {
+				return err
+			}
+			for _, r := range rows {
+				if k := lead.CompanyKey(r.Name); k != r.Key {
+					if _, err := tx.NewUpdate().Table(t.table).Set("company_key = ?", k).Where("id = ?", r.ID).Exec(ctx); err != nil {
+						return err
+					}
+					changed++
+				}
+			}
+		}
+		_, err = tx.NewUpdate().Table("job_runs").Set("finished_at = ?", time.Now().UTC()).
+			Set("result = ?", fmt.Sprintf("%d company keys derived again", changed)).Where("key = ?", companyKeyRun).Exec(ctx)
+		return err
+	})
+	if err == nil && ran && changed > 0 {
+		s.Log.Info("company keys", "changed", changed)
 	}
 	return ran, err
 }
