@@ -82,19 +82,51 @@ func (s *Service) parent(ctx context.Context, id string) (*Region, error) {
 	return r, err
 }
 
-// uniqueName refuses a second region of one name under one parent.
-func (s *Service) uniqueName(ctx context.Context, parentID *string, name, self string) error {
-	q := s.DB.R(ctx).NewSelect().Table("regions").Where("tenant_id = ? AND name = ? AND id <> ?", auth.From(ctx).TenantID, name, self)
-	if parentID == nil {
-		q = q.Where("parent_id IS NULL")
-	} else {
-		q = q.Where("parent_id = ?", *parentID)
+// uniqueName refuses a name another region of the tenant already has.
+// Leads, customers and rules carry a region by name, so two regions of one
+// name (鼓楼区 of 南京 and of 福州) could never be told apart: qualify it
+// (南京鼓楼区). Regions made before this rule may still share a name with
+// a region elsewhere; a move (tenantWide false) only keeps siblings apart.
+func (s *Service) uniqueName(ctx context.Context, r *Region, tenantWide bool) error {
+	q := s.regions(ctx).Where("r.name = ? AND r.id <> ?", r.Name, r.ID)
+	if !tenantWide && r.ParentID == nil {
+		q = q.Where("r.parent_id IS NULL")
+	} else if !tenantWide {
+		q = q.Where("r.parent_id = ?", *r.ParentID)
 	}
-	n, err := q.Count(ctx)
-	if err == nil && n > 0 {
-		return apperr.ConflictField("body.name", "a region named %q already exists there", name)
+	var others []Region
+	if err := q.Limit(1).Scan(ctx, &others); err != nil || len(others) == 0 {
+		return err
 	}
-	return err
+	at, err := s.pathNames(ctx, &others[0])
+	if err != nil {
+		return err
+	}
+	return apperr.ConflictField("body.name", "a region named %q already exists (%s); leads, customers and assignment rules name their region, so two regions of one name could not be told apart", r.Name, at)
+}
+
+// twins counts the other regions of the tenant named like r (only regions
+// made before names were unique per tenant can have any).
+func (s *Service) twins(ctx context.Context, r *Region) (int64, error) {
+	return s.regions(ctx).Where("r.name = ? AND r.id <> ?", r.Name, r.ID).Count(ctx)
+}
+
+// pathNames is r's place in the tree for a message, e.g. "华东 / 上海".
+func (s *Service) pathNames(ctx context.Context, r *Region) (string, error) {
+	ids := strings.Split(strings.Trim(r.Path, "/"), "/")
+	var rows []Region
+	if err := s.regions(ctx).Where("r.id IN (?)", bun.In(ids)).Scan(ctx, &rows); err != nil {
+		return "", err
+	}
+	name := map[string]string{}
+	for _, x := range rows {
+		name[x.ID] = x.Name
+	}
+	parts := make([]string, 0, len(ids))
+	for _, id := range ids {
+		parts = append(parts, name[id])
+	}
+	return strings.Join(parts, " / "), nil
 }
 
 // Create adds a region under a parent (or at the top).
@@ -111,7 +143,7 @@ func (s *Service) Create(ctx context.Context, in RegionInput) (*Region, error) {
 			}
 			r.ParentID, r.Path = &parent.ID, db.TreePath(parent.Path, r.ID)
 		}
-		if err := s.uniqueName(ctx, r.ParentID, r.Name, ""); err != nil {
+		if err := s.uniqueName(ctx, r, true); err != nil {
 			return err
 		}
 		if _, err := tx.NewInsert().Model(r).Exec(ctx); err != nil {
@@ -126,7 +158,7 @@ func (s *Service) Create(ctx context.Context, in RegionInput) (*Region, error) {
 }
 
 // Update renames or moves a region at the caller's version; a move carries
-// the region's subtree along.
+// the region's subtree along, a rename the records that carry its name.
 func (s *Service) Update(ctx context.Context, id string, version int64, in RegionPatch) (*Region, error) {
 	p := auth.From(ctx)
 	err := s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -150,8 +182,15 @@ func (s *Service) Update(ctx context.Context, id string, version int64, in Regio
 		if len(changes) == 0 {
 			return nil
 		}
-		if err := s.uniqueName(ctx, r.ParentID, r.Name, r.ID); err != nil {
+		if err := s.uniqueName(ctx, &r, r.Name != old.Name); err != nil {
 			return err
+		}
+		if r.Name != old.Name {
+			moved, err := s.follow(ctx, tx, old, r.Name)
+			if err != nil {
+				return err
+			}
+			changes = append(changes, moved.changes()...)
 		}
 		r.UpdatedAt, r.Version = time.Now().UTC(), old.Version+1
 		res, err := tx.NewUpdate().Model(&r).Column("name", "parent_id", "path", "updated_at", "version").
@@ -188,7 +227,8 @@ func (s *Service) move(ctx context.Context, tx bun.Tx, r *Region, parentID strin
 	return nil
 }
 
-// Delete removes a region without sub-regions at the caller's version.
+// Delete removes a region without sub-regions, whose name no record
+// carries, at the caller's version.
 func (s *Service) Delete(ctx context.Context, id string, version int64) error {
 	p := auth.From(ctx)
 	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -206,10 +246,47 @@ func (s *Service) Delete(ctx context.Context, id string, version int64) error {
 		if kids > 0 {
 			return apperr.Conflict("the region still has %d sub-regions; move or delete them first", kids)
 		}
+		if err := s.unused(ctx, tx, old); err != nil {
+			return err
+		}
 		res, err := tx.NewDelete().Table("regions").Where("id = ? AND tenant_id = ? AND version = ?", id, p.TenantID, old.Version).Exec(ctx)
 		if err := db.Versioned(res, err, "region", old.Version); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Delete, "region", id, audit.Diff(old, nil))
 	})
+}
+
+// follow moves the tenant's records that carry old's name to the name to,
+// in the rename's transaction. When another region shares old's name (made
+// before names were unique per tenant) those records cannot be told apart:
+// the rename is refused while any record carries the name.
+func (s *Service) follow(ctx context.Context, tx bun.Tx, old *Region, to string) (Uses, error) {
+	twins, err := s.twins(ctx, old)
+	if err != nil {
+		return Uses{}, err
+	}
+	if twins == 0 {
+		return moveRecords(ctx, tx, old.TenantID, old.Name, to)
+	}
+	u, err := usesOf(ctx, tx, old.TenantID, old.Name)
+	if err == nil && u.any() {
+		err = inUse("ambiguous", u, "another region is also named %q, and the name is carried by %s: whose they are cannot be told, so they cannot follow the rename", old.Name, u)
+	}
+	return u, err
+}
+
+// unused refuses deleting r while records carry its name, unless another
+// region (made before names were unique per tenant) shares the name: the
+// records then keep a region of their name.
+func (s *Service) unused(ctx context.Context, tx bun.Tx, r *Region) error {
+	twins, err := s.twins(ctx, r)
+	if err != nil || twins > 0 {
+		return err
+	}
+	u, err := usesOf(ctx, tx, r.TenantID, r.Name)
+	if err == nil && u.any() {
+		err = inUse("in_use", u, "the region is in use by %s (they carry its name); give them another region first", u)
+	}
+	return err
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildRegionTree, freeValue, nameOf, pickerValue, regionPatch, regionPath, regionSubtree, type Region } from './regions';
+import { buildRegionTree, freeValue, nameOf, pickerValue, regionPatch, regionPath, regionRefusal, regionSubtree, usesText, type Region } from './regions';
+import { translate } from './i18n/core';
 
 const r = (id: string, name: string, parent_id: string | null = null, version = 1): Region => ({ id, name, parent_id, created_at: '', updated_at: '', version });
 
@@ -46,5 +47,20 @@ describe('picker values', () => {
     expect(nameOf(byId, 'sh')).toBe('上海');
     expect(nameOf(byId, freeValue('西北'))).toBe('西北');
     expect(nameOf(byId, undefined)).toBe('');
+  });
+});
+
+describe('regionRefusal and usesText', () => {
+  const inUse = [{ message: 'in use', location: 'region', value: { reason: 'in_use', leads: 3, customers: 1, rules: 0, webforms: 1 } }];
+  it('reads the counts of an in-use 409, else the sub-regions refusal', () => {
+    expect(regionRefusal(409, inUse)).toEqual({ reason: 'in_use', uses: { leads: 3, customers: 1, rules: 0, webforms: 1 } });
+    expect(regionRefusal(409, [])).toEqual({ reason: 'children' });
+    expect(regionRefusal(412, inUse)).toBeNull();
+  });
+
+  it('words the non-zero counts in both languages', () => {
+    const uses = { leads: 3, customers: 1, rules: 0, webforms: 1 };
+    expect(usesText(uses, (k, v) => translate('zh-CN', k, v))).toBe('3 条线索、1 个客户、1 个网页表单');
+    expect(usesText(uses, (k, v) => translate('en-US', k, v))).toBe('3 leads, 1 customer, 1 web form');
   });
 });

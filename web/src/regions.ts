@@ -1,6 +1,8 @@
 // Territories: the tenant's region tree, and how a region picker maps between the
 // tree's nodes and the region *name* that leads and customers store.
 
+import type { MessageKey, Vars } from './i18n/core';
+
 export interface Region {
   id: string;
   name: string;
@@ -100,8 +102,8 @@ export function freeValue(text: string): string {
 
 /**
  * The picker's value for a stored region name: the first region of that name (names
- * repeat only under different parents, and the stored value is only the name), else
- * the name as free text; undefined for none.
+ * are unique per tenant, except regions made before that rule, and the stored value
+ * is only the name), else the name as free text; undefined for none.
  */
 export function pickerValue(list: Region[], name: string | null | undefined): string | undefined {
   const n = (name ?? '').trim();
@@ -114,4 +116,42 @@ export function nameOf(byId: Map<string, Region>, value: string | null | undefin
   if (!value) return '';
   if (value.startsWith(FREE)) return value.slice(FREE.length);
   return byId.get(value)?.name ?? '';
+}
+
+/** What still carries a region's name, as a refusal's counts (internal/region/usage.go). */
+export interface RegionUses {
+  leads: number;
+  customers: number;
+  rules: number;
+  webforms: number;
+}
+
+/** Why the API refused deleting or renaming a region, from its 409. */
+export type RegionRefusal = { reason: 'children' } | { reason: 'in_use' | 'ambiguous'; uses: RegionUses };
+
+/**
+ * The reason of a region 409: records in use (or, for a rename, a name shared with
+ * another region) carry their counts in the problem's "region" error; a 409 without
+ * it is the sub-regions refusal.
+ */
+export function regionRefusal(status: number, errors: { location?: string; value?: unknown }[]): RegionRefusal | null {
+  if (status !== 409) return null;
+  const v = errors.find((e) => e.location === 'region')?.value as (Partial<RegionUses> & { reason?: string }) | undefined;
+  if (!v || (v.reason !== 'in_use' && v.reason !== 'ambiguous')) return { reason: 'children' };
+  const n = (x: unknown) => (typeof x === 'number' ? x : 0);
+  return { reason: v.reason, uses: { leads: n(v.leads), customers: n(v.customers), rules: n(v.rules), webforms: n(v.webforms) } };
+}
+
+const USE_KEYS = [
+  ['leads', 'region.uses.lead', 'region.uses.leads'],
+  ['customers', 'region.uses.customer', 'region.uses.customers'],
+  ['rules', 'region.uses.rule', 'region.uses.rules'],
+  ['webforms', 'region.uses.webform', 'region.uses.webforms'],
+] as const;
+
+/** The non-zero counts in words, e.g. "3 条线索、1 个客户" / "3 leads, 1 customer". */
+export function usesText(u: RegionUses, t: (key: MessageKey, vars?: Vars) => string): string {
+  return USE_KEYS.filter(([k]) => u[k] > 0)
+    .map(([k, one, many]) => t(u[k] === 1 ? one : many, { count: u[k] }))
+    .join(t('region.usesSep'));
 }

@@ -1,6 +1,7 @@
 // Territories: the region tree on the left, the chosen region on the right; add a
-// sub-region or a top-level one, rename, move, delete. Leads, customers and
-// assignment rules name regions; a rule's region reaches everything below it.
+// sub-region or a top-level one, rename, move, delete. Leads, customers,
+// assignment rules and web forms name regions: a rename carries them along, a
+// delete is refused while they use the name; a rule's region reaches everything below it.
 import { useEffect, useMemo, useState } from 'react';
 import { App, Button, Card, Col, Descriptions, Empty, Form, Input, Popconfirm, Row, Space, Spin, Tabs, Tree, TreeSelect, Typography, type ButtonProps } from 'antd';
 import { DeleteOutlined, EditOutlined, EnvironmentOutlined, PlusOutlined } from '@ant-design/icons';
@@ -13,7 +14,7 @@ import { PageHeader } from '../components/PageHeader';
 import { FormDrawer } from '../components/FormDrawer';
 import { HistoryList } from '../components/HistoryList';
 import { useRegions } from '../components/useRegions';
-import { regionPatch, regionPath, regionSubtree, type Region, type RegionNode } from '../regions';
+import { regionPatch, regionPath, regionRefusal, regionSubtree, usesText, type Region, type RegionNode } from '../regions';
 
 type Editing = { mode: 'create'; parentId: string | null } | { mode: 'edit'; region: Region };
 
@@ -65,6 +66,17 @@ export default function RegionsPage() {
   }, [regions.list, regions.byId, regions.loading, selected]);
 
   const current = selected ? regions.byId.get(selected) : undefined;
+  // A rename's audit entry counts the records that followed it (internal/region/usage.go).
+  const historyLabels = useMemo(
+    () => ({
+      parent_id: t('region.parent'),
+      leads_moved: t('region.moved.leads'),
+      customers_moved: t('region.moved.customers'),
+      rules_moved: t('region.moved.rules'),
+      webforms_moved: t('region.moved.webforms'),
+    }),
+    [t],
+  );
   const path = current ? regionPath(regions.byId, current.id) : [];
   const childCount = useMemo(() => (current ? regions.list.filter((r) => r.parent_id === current.id).length : 0), [regions.list, current]);
 
@@ -82,9 +94,12 @@ export default function RegionsPage() {
       setSelected(r.parent_id ?? null);
       await regions.reload();
     } catch (e) {
-      // The API refuses a region that still has sub-regions: say so and what to do.
-      if (e instanceof ApiError && e.status === 409) {
-        modal.error({ title: t('region.deleteRefused', { name: r.name }), content: <span data-testid="region-delete-refused">{t('region.deleteHasChildrenHint')}</span> });
+      // The API refuses a region that still has sub-regions, or whose name records
+      // still carry (with their counts): say so and what to do.
+      const why = e instanceof ApiError ? regionRefusal(e.status, e.errors) : null;
+      if (why) {
+        const hint = why.reason === 'children' ? t('region.deleteHasChildrenHint') : t('region.deleteInUseHint', { uses: usesText(why.uses, t) });
+        modal.error({ title: t('region.deleteRefused', { name: r.name }), content: <span data-testid="region-delete-refused">{hint}</span> });
       } else onError(e, undefined, () => void regions.reload());
     }
   };
@@ -141,7 +156,7 @@ export default function RegionsPage() {
                     </Button>
                     <Popconfirm
                       title={t('region.deleteConfirm', { name: current.name })}
-                      description={childCount ? t('region.deleteHasChildren', { count: childCount }) : t('region.deleteKeepsNames')}
+                      description={childCount ? t('region.deleteHasChildren', { count: childCount }) : t('region.deleteInUseNote')}
                       onConfirm={() => remove(current)}
                       okText={t('action.delete')}
                       okButtonProps={{ danger: true, 'data-testid': 'region-delete-ok' } as ButtonProps}
@@ -172,7 +187,11 @@ export default function RegionsPage() {
                       </Descriptions>
                     ),
                   },
-                  { key: 'history', label: t('tab.history'), children: <HistoryList key={current.id + current.version} resource="regions" id={current.id} /> },
+                  {
+                    key: 'history',
+                    label: t('tab.history'),
+                    children: <HistoryList key={current.id + current.version} resource="regions" id={current.id} fieldLabels={historyLabels} />,
+                  },
                 ]}
               />
               <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0 }}>
@@ -203,7 +222,7 @@ export default function RegionsPage() {
 
 function RegionDrawer({ editing, tree, onClose, onSaved, onStale }: { editing: Editing | null; tree: RegionNode[]; onClose: () => void; onSaved: (r: Region) => void; onStale: () => void }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const [form] = Form.useForm<RegionForm>();
   const [saving, setSaving] = useState(false);
   const onError = useApiError();
@@ -239,7 +258,14 @@ function RegionDrawer({ editing, tree, onClose, onSaved, onStale }: { editing: E
       }
       onSaved(saved);
     } catch (e) {
-      onError(e, form, onStale);
+      // Records carry a name another region also has: they cannot follow the rename.
+      const why = e instanceof ApiError && region ? regionRefusal(e.status, e.errors) : null;
+      if (region && why?.reason === 'ambiguous') {
+        modal.error({
+          title: t('region.renameRefused', { name: region.name }),
+          content: <span data-testid="region-rename-refused">{t('region.renameAmbiguousHint', { name: region.name, uses: usesText(why.uses, t) })}</span>,
+        });
+      } else onError(e, form, onStale);
     } finally {
       setSaving(false);
     }
@@ -255,7 +281,7 @@ function RegionDrawer({ editing, tree, onClose, onSaved, onStale }: { editing: E
       testid="region-drawer"
     >
       <Form form={form} layout="vertical" requiredMark="optional" preserve={false}>
-        <Form.Item name="name" label={t('region.name')} rules={[{ required: true, whitespace: true, message: t('validation.required', { field: t('region.name') }) }]}>
+        <Form.Item name="name" label={t('region.name')} extra={region ? t('region.renameHint') : undefined} rules={[{ required: true, whitespace: true, message: t('validation.required', { field: t('region.name') }) }]}>
           <Input data-testid="region-name" maxLength={40} />
         </Form.Item>
         <Form.Item name="parent_id" label={t('region.parent')} extra={t('region.parentHint')}>
