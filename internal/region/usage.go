@@ -53,9 +53,10 @@ func (u Uses) changes() []audit.Change {
 		{Field: "rules_moved", New: u.Rules}, {Field: "webforms_moved", New: u.Webforms}}
 }
 
-// named are the tables whose region column holds a region name; each
-// (tenant_id, column) pair is indexed (migration 00022 for leads and
-// customers; a tenant's web forms are few).
+// named are the tables whose region column holds a region name. Customers
+// are indexed by (tenant_id, region) (migration 00022); leads are not, so
+// that lead inserts do not pay for an admin's rare rename or delete, which
+// reads the tenant's leads once; a tenant's web forms are few.
 var named = []struct{ table, column string }{{"leads", "region"}, {"customers", "region"}, {"web_forms", "default_region"}}
 
 func (u *Uses) slot(table string) *int {
