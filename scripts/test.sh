@@ -71,9 +71,9 @@ export RUDDER_TEST_REQUIRE_BROWSER=1
 # plain go test if that helper does not build.
 go_test() {
 	if "$GO" build -o "$WORK/testjson" ./scripts/testjson; then
-		"$GO" test -json -count=1 -timeout 15m ./... | "$WORK/testjson" | tee "$WORK/go-test.log"
+		"$GO" test -json -count=1 -timeout 30m ./... | "$WORK/testjson" | tee "$WORK/go-test.log"
 	else
-		"$GO" test -count=1 -timeout 15m ./...
+		"$GO" test -count=1 -timeout 30m ./...
 	fi
 }
 
