@@ -319,6 +319,16 @@ func TestImportDuplicatesAcrossChunks(t *testing.T) {
 				t.Fatalf("%s was not updated to %s", c.key, c.name)
 			}
 		}
+		// Every chunk's leads are found by search, by the values they ended
+		// with: a lead created by one chunk and changed by the next, one
+		// created and changed within a chunk, and the last chunk's.
+		for q, want := range map[string]int{"块5999": 1, "00005999": 1, "跨块甲改": 1, "跨块乙改": 1} {
+			var page struct{ Items []map[string]any }
+			rep.Do("GET", "/api/v1/leads?q="+q, nil).Want(200).JSON(&page)
+			if len(page.Items) != want {
+				t.Fatalf("search %s: %d leads, want %d", q, len(page.Items), want)
+			}
+		}
 		rep2 := reportRows(t, rep, up.Import.ID)
 		if note := rep2[fmt.Sprint(importer.ChunkRows+12)]; len(note) != 4 || !strings.Contains(note[2], "跨块甲") || note[3] != "duplicate" {
 			t.Fatalf("chunk 2's note on chunk 1's lead: %q", note)

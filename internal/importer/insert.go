@@ -74,11 +74,36 @@ func copyLeads(ctx context.Context, conn *sql.Conn, leads []lead.Lead, importID 
 
 // insertLeads writes leads of import importID inside tx: on PostgreSQL by
 // COPY through conn (the connection tx runs on), on SQLite with prepared
-// multi-row INSERTs.
+// multi-row INSERTs, then indexed for search.
 func insertLeads(ctx context.Context, tx *sql.Tx, conn *sql.Conn, leads []lead.Lead, importID string) error {
 	if conn != nil {
 		return copyLeads(ctx, conn, leads, importID)
 	}
+	// The rows inserted next get rowids above the largest one now (SQLite
+	// takes max(rowid)+1), which is how they are found to be indexed.
+	var last int64
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(rowid), 0) FROM leads").Scan(&last); err != nil {
+		return err
+	}
+	if err := insertRows(ctx, tx, leads, importID); err != nil {
+		return err
+	}
+	return indexForSearch(ctx, tx, importID, last)
+}
+
+// indexForSearch adds the leads of import importID above rowid last to
+// SQLite's search index (lead_search), in one statement: the insert
+// trigger leaves imported leads to the importer (migration 00024), since
+// FTS5 writes a segment per statement and a chunk of multi-row INSERTs
+// would otherwise leave twenty small segments to merge.
+func indexForSearch(ctx context.Context, tx *sql.Tx, importID string, last int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO lead_search (rowid, contact_name, company, phone, email)
+		SELECT rowid, contact_name, company, phone, email FROM leads WHERE rowid > ? AND import_id = ?`, last, importID)
+	return err
+}
+
+// insertRows writes leads with prepared multi-row INSERTs (SQLite).
+func insertRows(ctx context.Context, tx *sql.Tx, leads []lead.Lead, importID string) error {
 	var full *sql.Stmt
 	defer func() {
 		if full != nil {
