@@ -69,6 +69,16 @@ func TestRegionRenameAndDeleteInUse(t *testing.T) {
 			t.Fatalf("rename onto 改南: %+v", p)
 		}
 
+		// The scoring model's region rule names it too (and another region).
+		putModel(admin, map[string]any{"currency": "CNY",
+			"rules": []any{
+				map[string]any{"kind": "field", "field": "region", "values": []string{"北京", "改沪"}, "points": 3},
+				map[string]any{"kind": "field", "field": "industry", "values": []string{"改沪"}, "points": 1},
+			},
+			"grades": map[string]any{"a": 70, "b": 40, "c": 1}, "key_customer": map[string]any{"min_grade": "", "won_amount": 0},
+			"matrix": map[string]any{"value": []int64{100, 200}, "potential": []int64{100, 200}}}).Want(200)
+		wantScore(t, admin, cust["id"].(string), 75, "A", false)
+
 		// The rename: everything of the old name follows, at a new version.
 		renamed := admin.Do("PATCH", "/api/v1/regions/"+rid, map[string]any{"name": "改申"}, "If-Match", `"1"`).Want(200).Map()
 		if renamed["name"] != "改申" || renamed["version"] != float64(2) {
@@ -83,6 +93,24 @@ func TestRegionRenameAndDeleteInUse(t *testing.T) {
 			r["version"] != float64(2) || f["default_region"] != "改申" {
 			t.Fatalf("after the rename: lead %v, customer %v, rule %v, form %v", l, c, r, f)
 		}
+		// The region rule follows (the industry rule's value is no region);
+		// the customer keeps its score.
+		var model struct {
+			Rules []struct {
+				Field  string
+				Values []string
+			}
+		}
+		sm := admin.Do("GET", "/api/v1/scoring-model", nil).Want(200)
+		sm.JSON(&model)
+		if sm.Header.Get("ETag") != `"3"` || !slices.Equal(model.Rules[0].Values, []string{"北京", "改申"}) ||
+			!slices.Equal(model.Rules[1].Values, []string{"改沪"}) {
+			t.Fatalf("scoring model after the rename (%s): %+v", sm.Header.Get("ETag"), model.Rules)
+		}
+		// Rescored on its next change: still matched by the renamed rule.
+		cr := admin.Do("GET", "/api/v1/customers/"+cust["id"].(string), nil).Want(200)
+		admin.Do("PATCH", "/api/v1/customers/"+cust["id"].(string), map[string]any{"notes": "改名后"}, "If-Match", cr.Header.Get("ETag")).Want(200)
+		wantScore(t, admin, cust["id"].(string), 75, "A", false)
 		// An editor still holding the lead's old version is stopped, not writing 改沪 back.
 		admin.Do("PATCH", "/api/v1/leads/"+lead["id"].(string), map[string]any{"region": "改沪"}, "If-Match", `"1"`).Want(412)
 		if o := other.Do("GET", "/api/v1/leads/"+otherLead["id"].(string), nil).Want(200).Map(); o["region"] != "改沪" || o["version"] != otherLead["version"] {
@@ -103,7 +131,7 @@ func TestRegionRenameAndDeleteInUse(t *testing.T) {
 			got[ch.Field] = ch.New
 		}
 		if len(hist.Items) != 2 || got["name"] != "改申" || got["leads_moved"] != float64(1) || got["customers_moved"] != float64(1) ||
-			got["rules_moved"] != float64(1) || got["webforms_moved"] != float64(1) {
+			got["rules_moved"] != float64(1) || got["webforms_moved"] != float64(1) || got["scoring_rules_moved"] != float64(1) {
 			t.Fatalf("rename audit: %+v", hist.Items)
 		}
 		var lh struct{ Items []any }

@@ -11,10 +11,11 @@ import (
 	"github.com/rudder-crm/rudder/internal/assign"
 	"github.com/rudder-crm/rudder/internal/audit"
 	"github.com/rudder-crm/rudder/internal/platform/apperr"
+	"github.com/rudder-crm/rudder/internal/scoring"
 )
 
-// Leads, customers, assignment rules and web forms (their default region)
-// carry a region by name, not by id. This file keeps them in step with the
+// Leads, customers, assignment rules, web forms (their default region) and
+// the scoring model's region rules carry a region by name, not by id. This file keeps them in step with the
 // tree: a rename moves them to the new name, a delete is refused while
 // they use the region.
 
@@ -24,6 +25,9 @@ type Uses struct {
 	Customers int `json:"customers"`
 	Rules     int `json:"rules"`
 	Webforms  int `json:"webforms"`
+	// ScoringRules follow a rename but do not keep a region from being
+	// deleted: a rule naming no region simply matches no customer.
+	ScoringRules int `json:"scoring_rules"`
 }
 
 func (u Uses) any() bool { return u.Leads+u.Customers+u.Rules+u.Webforms > 0 }
@@ -50,7 +54,8 @@ func (u Uses) String() string {
 // of their own (the rules, a handful, do).
 func (u Uses) changes() []audit.Change {
 	return []audit.Change{{Field: "leads_moved", New: u.Leads}, {Field: "customers_moved", New: u.Customers},
-		{Field: "rules_moved", New: u.Rules}, {Field: "webforms_moved", New: u.Webforms}}
+		{Field: "rules_moved", New: u.Rules}, {Field: "webforms_moved", New: u.Webforms},
+		{Field: "scoring_rules_moved", New: u.ScoringRules}}
 }
 
 // named are the tables whose region column holds a region name. Customers
@@ -97,7 +102,10 @@ func moveRecords(ctx context.Context, tx bun.IDB, tenantID, from, to string) (Us
 		*u.slot(t.table) = int(n)
 	}
 	var err error
-	u.Rules, err = assign.RenameRegion(ctx, tx, tenantID, from, to)
+	if u.Rules, err = assign.RenameRegion(ctx, tx, tenantID, from, to); err != nil {
+		return u, err
+	}
+	u.ScoringRules, err = scoring.RenameRegion(ctx, tx, tenantID, from, to)
 	return u, err
 }
 

@@ -260,6 +260,7 @@ const enUS: Messages = {
   'region.moved.customers': 'Customers renamed with it',
   'region.moved.rules': 'Assignment rules renamed with it',
   'region.moved.webforms': 'Web forms renamed with it',
+  'region.moved.scoringRules': 'Scoring rules renamed with it',
   'region.choose': 'Choose a region',
   'region.useTyped': 'Use “{text}” (not in the territory tree)',
   'rule.intro': 'New leads are matched against the rules from top to bottom: the first enabled rule whose conditions they meet gives them in turn to the active reps of its team, skipping reps at the cap.',

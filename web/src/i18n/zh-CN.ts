@@ -258,6 +258,7 @@ const zhCN = {
   'region.moved.customers': '随改名更新的客户',
   'region.moved.rules': '随改名更新的分配规则',
   'region.moved.webforms': '随改名更新的网页表单',
+  'region.moved.scoringRules': '随改名更新的评分规则',
   'region.choose': '选择区域',
   'region.useTyped': '使用“{text}”（不在区域树中）',
   'rule.intro': '新线索按从上到下的顺序匹配规则：第一条满足条件的启用规则把线索轮流分给该团队的在职销售，达到上限的销售会被跳过。',

@@ -74,6 +74,7 @@ export default function RegionsPage() {
       customers_moved: t('region.moved.customers'),
       rules_moved: t('region.moved.rules'),
       webforms_moved: t('region.moved.webforms'),
+      scoring_rules_moved: t('region.moved.scoringRules'),
     }),
     [t],
   );
