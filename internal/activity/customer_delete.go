@@ -58,18 +58,6 @@ func deleteSubjects(ctx context.Context, tx bun.Tx, tenant, typ string, subjectI
 	return err
 }
 
-// dropReminders removes the inbox reminders of some activities: ids is a
-// bun.In list or a subquery of activity ids. A reminder of an activity that
-// is deleted would point at nothing; one of an activity whose reminder time
-// moved tells of the old time (the new one is sent when it comes).
-// inbox_items_link (migration 00023) finds them without reading the
-// tenant's whole inbox.
-func dropReminders(ctx context.Context, tx bun.IDB, tenant string, ids any) error {
-	_, err := tx.NewDelete().Table("inbox_items").
-		Where("tenant_id = ? AND link_type = 'activity' AND link_id IN (?)", tenant, ids).Exec(ctx)
-	return err
-}
-
 // nonEmpty is the one id, or none (a contact delete has no customer).
 func nonEmpty(id string) []string {
 	if id == "" {

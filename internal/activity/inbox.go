@@ -38,12 +38,12 @@ func SendReminders(ctx context.Context, d *db.DB, now time.Time) (int, error) {
 		a := &due[i]
 		err := d.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 			res, err := tx.NewUpdate().Table("activities").Set("reminded_at = ?", now).
-				Where("id = ? AND status = ? AND reminded_at IS NULL AND remind_at <= ?", a.ID, StatusPlanned, now).Exec(ctx)
+				Where("id = ? AND status = ? AND reminded_at IS NULL AND remind_at <= ? AND owner_id = ?", a.ID, StatusPlanned, now, a.OwnerID).Exec(ctx)
 			if err != nil {
 				return err
 			}
 			if n, err := res.RowsAffected(); err != nil || n == 0 {
-				return err // sent by another run, done, or moved meanwhile
+				return err // sent by another run, done, moved or handed over meanwhile
 			}
 			item := &InboxItem{ID: ids.New(), TenantID: a.TenantID, UserID: a.OwnerID, Kind: "reminder", Title: a.Title,
 				LinkType: "activity", LinkID: a.ID, DueAt: a.DueAt, CreatedAt: now}

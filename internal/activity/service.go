@@ -64,7 +64,7 @@ type ActivityPatch struct {
 	Preparation   *string    `json:"preparation,omitempty" maxLength:"2000" multiline:"true"`
 	Outcome       *string    `json:"outcome,omitempty" maxLength:"2000" multiline:"true"`
 	CommitmentWon *bool      `json:"commitment_won,omitempty"`
-	OwnerID       *string    `json:"owner_id,omitempty" format:"uuid" doc:"Hand over to an active user in your data scope."`
+	OwnerID       *string    `json:"owner_id,omitempty" format:"uuid" doc:"Hand over to an active user in your data scope. A reminder already sent leaves the old owner's inbox and is sent again to the new owner."`
 }
 
 // activities selects the activities the caller may see (by their subject's
@@ -307,6 +307,11 @@ func (s *Service) Update(ctx context.Context, id string, version int64, in Activ
 		}
 		if !sameTime(old.RemindAt, a.RemindAt) {
 			if err := dropReminders(ctx, tx, p.TenantID, bun.In([]string{id})); err != nil {
+				return err
+			}
+		}
+		if a.OwnerID != old.OwnerID {
+			if err := RemindAgain(ctx, tx, p.TenantID, bun.In([]string{id})); err != nil {
 				return err
 			}
 		}

@@ -134,3 +134,53 @@ func TestClosedTaskIsNotReminded(t *testing.T) {
 		}
 	})
 }
+
+// TestHandedOverTaskRemindsNewOwner: a planned task whose reminder was
+// already sent changes hands, by a manager's reassignment or by its
+// owner's offboarding. The reminder leaves the old owner's inbox and the
+// next run sends it to the new owner, once.
+func TestHandedOverTaskRemindsNewOwner(t *testing.T) {
+	each(t, func(t *testing.T, e *apitest.Env) {
+		admin, mgr := e.Demo("admin@demo.local"), e.Demo("east1.manager@demo.local")
+		rep1, rep2, rep3 := e.Demo("east1.rep1@demo.local"), e.Demo("east1.rep2@demo.local"), e.Demo("east1.rep3@demo.local")
+		users := plUsers(t, admin)
+		cust := newCustomer(t, rep1, map[string]any{"name": "转交提醒测试"})
+		now := time.Now().UTC()
+		task := newTask(t, rep1, cust["id"].(string), "转交的任务", now.Add(-time.Minute))
+		stays := newTask(t, rep1, cust["id"].(string), "留下的任务", now.Add(-time.Minute))
+		sendReminders(t, e, now)
+		if remindersOf(t, rep1, task["id"].(string)) != 1 || remindersOf(t, rep1, stays["id"].(string)) != 1 {
+			t.Fatal("the due reminders were not sent")
+		}
+
+		mgr.Do("PATCH", "/api/v1/activities/"+task["id"].(string), map[string]any{"owner_id": users["east1.rep2@demo.local"]},
+			"If-Match", `"1"`).Want(200)
+		if n := remindersOf(t, rep1, task["id"].(string)); n != 0 {
+			t.Fatalf("the reassigned task's reminder stayed with its old owner (%d)", n)
+		}
+		if remindersOf(t, rep1, stays["id"].(string)) != 1 {
+			t.Fatal("reassigning one task removed another task's reminder")
+		}
+		sendReminders(t, e, now.Add(time.Second))
+		sendReminders(t, e, now.Add(2*time.Second))
+		if n := remindersOf(t, rep2, task["id"].(string)); n != 1 {
+			t.Fatalf("the new owner has %d reminders of the task, want 1", n)
+		}
+
+		// Offboarding rep2 hands the task (and its reminder) to rep3.
+		admin.Do("POST", "/api/v1/users/"+users["east1.rep2@demo.local"]+"/offboard",
+			map[string]any{"successor_id": users["east1.rep3@demo.local"]}).Want(200)
+		n, err := e.DB.Read.NewSelect().Table("inbox_items").Where("link_id = ? AND user_id = ?", task["id"], users["east1.rep2@demo.local"]).
+			Count(context.Background())
+		if err != nil || n != 0 {
+			t.Fatalf("the offboarded owner keeps %d reminders of the task (%v)", n, err)
+		}
+		sendReminders(t, e, now.Add(3*time.Second))
+		if n := remindersOf(t, rep3, task["id"].(string)); n != 1 {
+			t.Fatalf("the successor has %d reminders of the task, want 1", n)
+		}
+		if remindersOf(t, rep1, stays["id"].(string)) != 1 {
+			t.Fatal("the task that stayed lost its reminder")
+		}
+	})
+}

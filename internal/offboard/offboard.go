@@ -14,6 +14,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/uptrace/bun"
 
+	"github.com/rudder-crm/rudder/internal/activity"
 	"github.com/rudder-crm/rudder/internal/audit"
 	"github.com/rudder-crm/rudder/internal/auth"
 	"github.com/rudder-crm/rudder/internal/org"
@@ -259,10 +260,20 @@ func (m *mover) activities(ctx context.Context) error {
 		Where("tenant_id = ? AND owner_id = ? AND status = 'planned'", m.tenant, m.from).OrderExpr("id").Scan(ctx, &rows); err != nil {
 		return err
 	}
+	ids := make([]string, 0, len(rows))
 	for _, r := range rows {
 		if err := m.handOver(ctx, "activities", "activity", r, false); err != nil {
 			return err
 		}
+		ids = append(ids, r.ID)
+	}
+	// Reminders already sent go to the successor, who now does the work.
+	for len(ids) > 0 {
+		n := min(500, len(ids))
+		if err := activity.RemindAgain(ctx, m.tx, m.tenant, bun.In(ids[:n])); err != nil {
+			return err
+		}
+		ids = ids[n:]
 	}
 	m.out.Activities = len(rows)
 	return nil
