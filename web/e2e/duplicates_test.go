@@ -43,7 +43,7 @@ func duplicatesMerge(t *testing.T, env *apitest.Env) {
 	p.goTo("/login")
 	p.login(rep1Email, demoPassword)
 	p.goTo("/leads")
-	p.click(tid("lead-duplicates"))
+	p.click(tid("open-duplicates"))
 	p.waitPath("/leads/duplicates")
 	p.waitText(card, "手机号: "+phone+" ×2", "孙丽", "孙丽丽", "博远咨询有限公司", rep1Name)
 	// The oldest survives unless another is picked.

@@ -226,7 +226,7 @@ export default function LeadsPage() {
                   </Button>
                 </Link>
                 <Link to="/leads/duplicates">
-                  <Button data-testid="lead-duplicates">{t('dup.open')}</Button>
+                  <Button data-testid="open-duplicates">{t('dup.open')}</Button>
                 </Link>
                 <Button type="primary" icon={<PlusOutlined />} onClick={() => openDrawer(null)} data-testid="create-lead">
                   {t('lead.create')}
