@@ -1,7 +1,7 @@
 // Departments: the tree on the left, the chosen department on the right; create child, rename, move, set manager, delete.
 import { useEffect, useMemo, useState } from 'react';
-import { App, Button, Card, Col, Descriptions, Empty, Form, Input, Popconfirm, Row, Space, Spin, Tabs, Tree, Typography } from 'antd';
-import { ApartmentOutlined, DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { App, Button, Descriptions, Form, Input, Tree, Typography } from 'antd';
+import { ApartmentOutlined, PlusOutlined } from '@ant-design/icons';
 import { api, ApiError } from '../api';
 import { useAuth } from '../auth';
 import { useI18n } from '../i18n';
@@ -12,6 +12,7 @@ import { FormDrawer } from '../components/FormDrawer';
 import { DepartmentSelect } from '../components/DepartmentSelect';
 import { UserSelect } from '../components/UserSelect';
 import { HistoryList } from '../components/HistoryList';
+import { NodeActions, TreeAdmin } from '../components/TreeAdmin';
 import { useDepartments } from '../components/useDepartments';
 import { subtreeIds, type DeptNode } from '../tree';
 import type { Department } from '../types';
@@ -87,85 +88,53 @@ export default function DepartmentsPage() {
           ) : null
         }
       />
-      <Row gutter={[16, 16]}>
-        <Col xs={24} md={10} lg={8}>
-          <Card size="small" title={t('department.tree')} styles={{ body: { maxHeight: '70vh', overflow: 'auto' } }}>
-            {depts.loading && depts.list.length === 0 ? (
-              <Spin />
-            ) : depts.tree.length === 0 ? (
-              <Empty description={t('department.empty')} />
-            ) : (
-              <Tree
-                data-testid="department-tree"
-                showLine
-                blockNode
-                defaultExpandAll
-                icon={<ApartmentOutlined />}
-                selectedKeys={selected ? [selected] : []}
-                onSelect={(keys) => keys.length && setSelected(String(keys[0]))}
-                treeData={treeData}
-              />
-            )}
-          </Card>
-        </Col>
-        <Col xs={24} md={14} lg={16}>
-          {current ? (
-            <Card
-              size="small"
-              title={current.name}
-              data-testid="department-detail"
-              extra={
-                canWrite ? (
-                  <Space wrap size={4}>
-                    <Button size="small" icon={<PlusOutlined />} onClick={() => setEditing({ mode: 'create', parentId: current.id })} data-testid={`add-child-${current.id}`}>
-                      {t('department.addChild')}
-                    </Button>
-                    <Button size="small" icon={<EditOutlined />} onClick={() => setEditing({ mode: 'edit', dept: current })} data-testid={`edit-${current.id}`}>
-                      {t('action.edit')}
-                    </Button>
-                    <Popconfirm
-                      title={t('department.deleteConfirm', { name: current.name })}
-                      description={childCount ? t('department.deleteHasChildren') : undefined}
-                      onConfirm={() => remove(current)}
-                      okText={t('action.delete')}
-                      okButtonProps={{ danger: true }}
-                      cancelText={t('action.cancel')}
-                    >
-                      <Button size="small" danger icon={<DeleteOutlined />} data-testid={`delete-${current.id}`}>
-                        {t('action.delete')}
-                      </Button>
-                    </Popconfirm>
-                  </Space>
-                ) : null
-              }
-            >
-              <Tabs
-                items={[
-                  {
-                    key: 'info',
-                    label: t('tab.details'),
-                    children: (
-                      <Descriptions column={1} size="small" labelStyle={{ width: 110 }}>
-                        <Descriptions.Item label={t('department.name')}>{current.name}</Descriptions.Item>
-                        <Descriptions.Item label={t('department.parent')}>{parentName ?? <Typography.Text type="secondary">{t('department.noParent')}</Typography.Text>}</Descriptions.Item>
-                        <Descriptions.Item label={t('department.manager')}>{current.manager_name || <Typography.Text type="secondary">{t('common.none')}</Typography.Text>}</Descriptions.Item>
-                        <Descriptions.Item label={t('department.children')}>{childCount}</Descriptions.Item>
-                        <Descriptions.Item label={t('common.createdAt')}>{formatDateTime(current.created_at)}</Descriptions.Item>
-                        <Descriptions.Item label={t('common.updatedAt')}>{formatDateTime(current.updated_at)}</Descriptions.Item>
-                      </Descriptions>
-                    ),
-                  },
-                  { key: 'history', label: t('tab.history'), children: <HistoryList key={current.id + current.version} resource="departments" id={current.id} /> },
-                ]}
-              />
-            </Card>
-          ) : (
-            <Card size="small">
-              <Empty description={t('department.chooseHint')} />
-            </Card>
-          )}
-        </Col>
-      </Row>
+      <TreeAdmin
+        treeTitle={t('department.tree')}
+        loading={depts.loading && depts.list.length === 0}
+        empty={depts.tree.length === 0}
+        emptyText={t('department.empty')}
+        tree={
+          <Tree
+            data-testid="department-tree"
+            showLine
+            blockNode
+            defaultExpandAll
+            icon={<ApartmentOutlined />}
+            selectedKeys={selected ? [selected] : []}
+            onSelect={(keys) => keys.length && setSelected(String(keys[0]))}
+            treeData={treeData}
+          />
+        }
+        title={current?.name}
+        chooseHint={t('department.chooseHint')}
+        detailTestId="department-detail"
+        actions={
+          current && canWrite ? (
+            <NodeActions
+              addLabel={t('department.addChild')}
+              onAdd={() => setEditing({ mode: 'create', parentId: current.id })}
+              onEdit={() => setEditing({ mode: 'edit', dept: current })}
+              deleteTitle={t('department.deleteConfirm', { name: current.name })}
+              deleteDescription={childCount ? t('department.deleteHasChildren') : undefined}
+              onDelete={() => remove(current)}
+              testIds={{ add: `add-child-${current.id}`, edit: `edit-${current.id}`, delete: `delete-${current.id}` }}
+            />
+          ) : null
+        }
+        details={
+          current && (
+            <Descriptions column={1} size="small" labelStyle={{ width: 110 }}>
+              <Descriptions.Item label={t('department.name')}>{current.name}</Descriptions.Item>
+              <Descriptions.Item label={t('department.parent')}>{parentName ?? <Typography.Text type="secondary">{t('department.noParent')}</Typography.Text>}</Descriptions.Item>
+              <Descriptions.Item label={t('department.manager')}>{current.manager_name || <Typography.Text type="secondary">{t('common.none')}</Typography.Text>}</Descriptions.Item>
+              <Descriptions.Item label={t('department.children')}>{childCount}</Descriptions.Item>
+              <Descriptions.Item label={t('common.createdAt')}>{formatDateTime(current.created_at)}</Descriptions.Item>
+              <Descriptions.Item label={t('common.updatedAt')}>{formatDateTime(current.updated_at)}</Descriptions.Item>
+            </Descriptions>
+          )
+        }
+        history={current && <HistoryList key={current.id + current.version} resource="departments" id={current.id} />}
+      />
       <DepartmentDrawer
         editing={editing}
         tree={depts.tree}

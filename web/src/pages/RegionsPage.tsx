@@ -1,10 +1,10 @@
 // Territories: the region tree on the left, the chosen region on the right; add a
 // sub-region or a top-level one, rename, move, delete. Leads, customers,
-// assignment rules and web forms name regions: a rename carries them along, a
+// assignment rules, web forms and scoring rules name regions: a rename carries them along, a
 // delete is refused while they use the name; a rule's region reaches everything below it.
 import { useEffect, useMemo, useState } from 'react';
-import { App, Button, Card, Col, Descriptions, Empty, Form, Input, Popconfirm, Row, Space, Spin, Tabs, Tree, TreeSelect, Typography, type ButtonProps } from 'antd';
-import { DeleteOutlined, EditOutlined, EnvironmentOutlined, PlusOutlined } from '@ant-design/icons';
+import { App, Button, Descriptions, Form, Input, Tree, TreeSelect, Typography } from 'antd';
+import { EnvironmentOutlined, PlusOutlined } from '@ant-design/icons';
 import { api, ApiError } from '../api';
 import { useAuth } from '../auth';
 import { useI18n } from '../i18n';
@@ -13,6 +13,7 @@ import { formatDateTime } from '../format';
 import { PageHeader } from '../components/PageHeader';
 import { FormDrawer } from '../components/FormDrawer';
 import { HistoryList } from '../components/HistoryList';
+import { NodeActions, TreeAdmin } from '../components/TreeAdmin';
 import { useRegions } from '../components/useRegions';
 import { regionPatch, regionPath, regionRefusal, regionSubtree, usesText, type Region, type RegionNode } from '../regions';
 
@@ -118,94 +119,60 @@ export default function RegionsPage() {
           ) : null
         }
       />
-      <Row gutter={[16, 16]}>
-        <Col xs={24} md={10} lg={8}>
-          <Card size="small" title={t('region.tree')} styles={{ body: { maxHeight: '70vh', overflow: 'auto' } }}>
-            {regions.loading && regions.list.length === 0 ? (
-              <Spin />
-            ) : regions.tree.length === 0 ? (
-              <Empty description={t('region.empty')} />
-            ) : (
-              <Tree
-                data-testid="region-tree"
-                showLine
-                blockNode
-                expandedKeys={expanded ?? []}
-                onExpand={(keys) => setExpanded(keys.map(String))}
-                icon={<EnvironmentOutlined />}
-                selectedKeys={selected ? [selected] : []}
-                onSelect={(keys) => keys.length && setSelected(String(keys[0]))}
-                treeData={treeData}
-              />
-            )}
-          </Card>
-        </Col>
-        <Col xs={24} md={14} lg={16}>
-          {current ? (
-            <Card
-              size="small"
-              title={current.name}
-              data-testid="region-detail"
-              extra={
-                canWrite ? (
-                  <Space wrap size={4}>
-                    <Button size="small" icon={<PlusOutlined />} onClick={() => setEditing({ mode: 'create', parentId: current.id })} data-testid="region-add-child">
-                      {t('region.addChild')}
-                    </Button>
-                    <Button size="small" icon={<EditOutlined />} onClick={() => setEditing({ mode: 'edit', region: current })} data-testid="region-edit">
-                      {t('action.edit')}
-                    </Button>
-                    <Popconfirm
-                      title={t('region.deleteConfirm', { name: current.name })}
-                      description={childCount ? t('region.deleteHasChildren', { count: childCount }) : t('region.deleteInUseNote')}
-                      onConfirm={() => remove(current)}
-                      okText={t('action.delete')}
-                      okButtonProps={{ danger: true, 'data-testid': 'region-delete-ok' } as ButtonProps}
-                      cancelText={t('action.cancel')}
-                    >
-                      <Button size="small" danger icon={<DeleteOutlined />} data-testid="region-delete">
-                        {t('action.delete')}
-                      </Button>
-                    </Popconfirm>
-                  </Space>
-                ) : null
-              }
-            >
-              <Tabs
-                items={[
-                  {
-                    key: 'info',
-                    label: t('tab.details'),
-                    children: (
-                      <Descriptions column={1} size="small" labelStyle={{ width: 110 }}>
-                        <Descriptions.Item label={t('region.name')}>{current.name}</Descriptions.Item>
-                        <Descriptions.Item label={t('region.path')}>
-                          <span data-testid="region-path">{path.join(' / ')}</span>
-                        </Descriptions.Item>
-                        <Descriptions.Item label={t('region.children')}>{childCount}</Descriptions.Item>
-                        <Descriptions.Item label={t('common.createdAt')}>{formatDateTime(current.created_at)}</Descriptions.Item>
-                        <Descriptions.Item label={t('common.updatedAt')}>{formatDateTime(current.updated_at)}</Descriptions.Item>
-                      </Descriptions>
-                    ),
-                  },
-                  {
-                    key: 'history',
-                    label: t('tab.history'),
-                    children: <HistoryList key={current.id + current.version} resource="regions" id={current.id} fieldLabels={historyLabels} />,
-                  },
-                ]}
-              />
-              <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0 }}>
-                {t('region.ruleHint')}
-              </Typography.Paragraph>
-            </Card>
-          ) : (
-            <Card size="small">
-              <Empty description={t('region.chooseHint')} />
-            </Card>
-          )}
-        </Col>
-      </Row>
+      <TreeAdmin
+        treeTitle={t('region.tree')}
+        loading={regions.loading && regions.list.length === 0}
+        empty={regions.tree.length === 0}
+        emptyText={t('region.empty')}
+        tree={
+          <Tree
+            data-testid="region-tree"
+            showLine
+            blockNode
+            expandedKeys={expanded ?? []}
+            onExpand={(keys) => setExpanded(keys.map(String))}
+            icon={<EnvironmentOutlined />}
+            selectedKeys={selected ? [selected] : []}
+            onSelect={(keys) => keys.length && setSelected(String(keys[0]))}
+            treeData={treeData}
+          />
+        }
+        title={current?.name}
+        chooseHint={t('region.chooseHint')}
+        detailTestId="region-detail"
+        actions={
+          current && canWrite ? (
+            <NodeActions
+              addLabel={t('region.addChild')}
+              onAdd={() => setEditing({ mode: 'create', parentId: current.id })}
+              onEdit={() => setEditing({ mode: 'edit', region: current })}
+              deleteTitle={t('region.deleteConfirm', { name: current.name })}
+              deleteDescription={childCount ? t('region.deleteHasChildren', { count: childCount }) : t('region.deleteInUseNote')}
+              onDelete={() => remove(current)}
+              testIds={{ add: 'region-add-child', edit: 'region-edit', delete: 'region-delete', deleteOk: 'region-delete-ok' }}
+            />
+          ) : null
+        }
+        details={
+          current && (
+            <Descriptions column={1} size="small" labelStyle={{ width: 110 }}>
+              <Descriptions.Item label={t('region.name')}>{current.name}</Descriptions.Item>
+              <Descriptions.Item label={t('region.path')}>
+                <span data-testid="region-path">{path.join(' / ')}</span>
+              </Descriptions.Item>
+              <Descriptions.Item label={t('region.children')}>{childCount}</Descriptions.Item>
+              <Descriptions.Item label={t('common.createdAt')}>{formatDateTime(current.created_at)}</Descriptions.Item>
+              <Descriptions.Item label={t('common.updatedAt')}>{formatDateTime(current.updated_at)}</Descriptions.Item>
+            </Descriptions>
+          )
+        }
+        history={current && <HistoryList key={current.id + current.version} resource="regions" id={current.id} fieldLabels={historyLabels} />}
+        footer={
+          <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0 }}>
+            {t('region.ruleHint')}
+          </Typography.Paragraph>
+        }
+      />
       <RegionDrawer
         editing={editing}
         tree={regions.tree}
