@@ -696,3 +696,87 @@ func TestImportLeadHistory(t *testing.T) {
 		}
 	})
 }
+
+// TestImportUpdateMeetsConcurrentEdits: while an update import runs in the
+// background, a person edits the very leads its rows update. Neither
+// write is lost: a chunk that read a lead before the edit (early, on a
+// read connection, while the chunk before it is written) finds the lead
+// changed when it writes, and reads it again.
+func TestImportUpdateMeetsConcurrentEdits(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := apitest.StartWith(t, d, api.Options{Demo: true, Signup: true, ImportSyncRows: 2})
+		rep := e.Demo("east1.rep1@demo.local")
+		const leads, rowsPerLead = 60, 3 // each lead matched in three chunks
+		file := func(source string, n int) []byte {
+			var b strings.Builder
+			b.WriteString("姓名,手机,来源\n")
+			for i := 0; i < n; i++ {
+				fmt.Fprintf(&b, "并发%d,1375555%04d,%s\n", i%leads, i%leads, source)
+			}
+			return []byte(b.String())
+		}
+		mapping := map[string]string{"0": "contact_name", "1": "phone", "2": "source"}
+		run := func(data []byte, policy string) importJob {
+			t.Helper()
+			var up importAnswer
+			upload(t, rep, "edits.csv", data).Want(201).JSON(&up)
+			var j importJob
+			rep.Do("POST", "/api/v1/imports/"+up.Import.ID+"/start", map[string]any{"mapping": mapping, "duplicate_policy": policy}).
+				Want(200, 202).JSON(&j)
+			for deadline := time.Now().Add(60 * time.Second); j.Status == "running" && time.Now().Before(deadline); {
+				time.Sleep(5 * time.Millisecond)
+				rep.Do("GET", "/api/v1/imports/"+up.Import.ID, nil).Want(200).JSON(&j)
+			}
+			return j
+		}
+		if j := run(file("初始", leads), "skip"); j.Status != "done" || j.CreatedRows != leads {
+			t.Fatalf("first import: %+v", j)
+		}
+		var page struct{ Items []map[string]any }
+		rep.Do("GET", "/api/v1/leads?q=1375555&limit=200", nil).Want(200).JSON(&page)
+		if len(page.Items) != leads {
+			t.Fatalf("%d leads", len(page.Items))
+		}
+
+		// Edit every lead's notes over and over while the update import runs
+		// through rowsPerLead × ChunkRows rows that all match them.
+		done := make(chan importJob)
+		go func() { done <- run(file("再导入", rowsPerLead*importer.ChunkRows), "update") }()
+		var j importJob
+		edits, wrote := 0, map[string]string{}
+	edit:
+		for round := 0; ; round++ {
+			for _, l := range page.Items {
+				select {
+				case j = <-done:
+					break edit
+				default:
+				}
+				id := l["id"].(string)
+				for {
+					cur := rep.Do("GET", "/api/v1/leads/"+id, nil).Want(200)
+					w := rep.Do("PATCH", "/api/v1/leads/"+id, map[string]any{"notes": fmt.Sprintf("手改%d", round)}, "If-Match", cur.Header.Get("ETag"))
+					if w.Status == 200 {
+						wrote[id] = fmt.Sprintf("手改%d", round)
+						break
+					}
+					w.Want(412) // the import wrote it in between: edit again
+				}
+				edits++
+			}
+		}
+		if j.Status != "done" || j.UpdatedRows != rowsPerLead*importer.ChunkRows {
+			t.Fatalf("update import: %+v", j)
+		}
+		if edits == 0 {
+			t.Fatal("no edit ran beside the import")
+		}
+		// Every lead has the import's source and the last note written to it.
+		for _, l := range page.Items {
+			got := rep.Do("GET", "/api/v1/leads/"+l["id"].(string), nil).Want(200).Map()
+			if note := wrote[l["id"].(string)]; got["source"] != "再导入" || got["notes"] != note {
+				t.Fatalf("lead %s: source %v, notes %q; last note written %q", got["contact_name"], got["source"], got["notes"], note)
+			}
+		}
+	})
+}

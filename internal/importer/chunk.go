@@ -61,21 +61,40 @@ func (r *runner) writeChunk(ctx context.Context, c *chunk) {
 	}()
 	// SQLite has one write connection: a chunk holding it while it waits
 	// for the one before would wait forever, so there chunks take turns.
-	if c.afterPrev || r.s.DB.Dialect != db.Postgres {
+	// Their lookups need not: a chunk reads the committed leads and
+	// customers on a read connection while the chunk before it is written
+	// (as PostgreSQL's chunks do on their own connections), unless a row
+	// shares a key with that chunk, whose leads are not committed yet.
+	sqlite := r.s.DB.Dialect != db.Postgres
+	var early *matches
+	if sqlite && !c.afterPrev {
+		if early, c.err = r.lookup(ctx, r.s.DB.Read, c, false); c.err != nil {
+			_ = c.waitPrev() // fail after the chunk before, not beside it
+			return
+		}
+	}
+	if c.afterPrev || sqlite {
 		if c.err = c.waitPrev(); c.err != nil {
 			return
 		}
 	}
 	attempt := 0
 	c.err = r.chunkTx(ctx, func(ctx context.Context, tx bun.Tx, conn *sql.Conn) error {
+		m := early
 		if attempt++; attempt > 1 { // what changed may be the previous chunk's doing
 			if err := c.waitPrev(); err != nil {
 				return err
 			}
+			m = nil // and a lead read early may have changed: read again, in the transaction
 		}
-		m, err := r.lookup(ctx, tx, c)
-		if err != nil {
-			return err
+		if m == nil {
+			// Someone changed a matched lead while the last try ran: this
+			// one locks the leads it reads (PostgreSQL; on SQLite the
+			// transaction holds the one writer), so it cannot meet that again.
+			var err error
+			if m, err = r.lookup(ctx, tx, c, attempt > 1 && !sqlite); err != nil {
+				return err
+			}
 		}
 		now := time.Now().UTC()
 		p := r.plan(c, m, now)
@@ -114,18 +133,21 @@ func (r *runner) count(ctx context.Context, tx bun.Tx, processed int, c counts, 
 	return nil
 }
 
-// chunkTx runs fn in a transaction, retried like db.InTx and, on
-// PostgreSQL, when a matched lead changed under it. There the transaction
-// runs on a connection taken for it, handed to fn so the leads can be
-// COPYed through it. On SQLite conn is nil, and nothing can change a lead
-// under the transaction: it holds the one write connection throughout.
+// chunkTx runs fn in a transaction, retried like db.InTx and when a
+// matched lead changed under it (a lead read before the transaction, or on
+// PostgreSQL by another transaction meanwhile). On PostgreSQL the
+// transaction runs on a connection taken for it, handed to fn so the leads
+// can be COPYed through it; on SQLite conn is nil.
 func (r *runner) chunkTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx, conn *sql.Conn) error) error {
+	run := r.onConn
 	if r.s.DB.Dialect != db.Postgres {
-		return r.s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, tx, nil) })
+		run = func(ctx context.Context, fn func(ctx context.Context, tx bun.Tx, conn *sql.Conn) error) error {
+			return r.s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, tx, nil) })
+		}
 	}
 	var err error
 	for attempt := 1; attempt <= db.MaxAttempts; attempt++ {
-		err = r.onConn(ctx, fn)
+		err = run(ctx, fn)
 		if err == nil || !(db.Retryable(err) || errors.Is(err, errChanged)) || ctx.Err() != nil {
 			return err
 		}

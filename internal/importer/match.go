@@ -149,14 +149,15 @@ func (c *chunk) keysByKind() (phones, emails, companies []string) {
 
 // lookup finds the tenant's leads and customers sharing a key with the
 // chunk's rows, whoever owns them; in_scope says whether the caller may
-// see (and, for a lead, update) them.
-func (r *runner) lookup(ctx context.Context, tx bun.Tx, c *chunk) (*matches, error) {
+// see (and, for a lead, update) them. lock (PostgreSQL) locks the leads
+// found until tx ends, so that no one changes them before the chunk writes.
+func (r *runner) lookup(ctx context.Context, tx bun.IDB, c *chunk, lock bool) (*matches, error) {
 	m := &matches{leads: map[string]*existing{}, customers: map[string]*customerHit{}}
 	phones, emails, companies := c.keysByKind()
 	if len(phones)+len(emails)+len(companies) == 0 {
 		return m, nil
 	}
-	found, err := r.findLeads(ctx, tx, phones, emails)
+	found, err := r.findLeads(ctx, tx, phones, emails, lock)
 	if err != nil {
 		return nil, err
 	}
@@ -190,11 +191,15 @@ func (r *runner) lookup(ctx context.Context, tx bun.Tx, c *chunk) (*matches, err
 // behind the table, and with a plain "= ANY" the planner then takes the
 // tenant's rows from the index and filters them, a scan that grows with
 // every chunk.
-func (r *runner) keyBranch(sel string, selArgs []any, table, col string, keys []string) (string, []any) {
+func (r *runner) keyBranch(sel string, selArgs []any, table, col string, keys []string, lock bool) (string, []any) {
 	t := r.job.TenantID
 	if r.s.DB.Dialect == db.Postgres {
+		forUpdate := ""
+		if lock {
+			forUpdate = " FOR UPDATE"
+		}
 		q := "SELECT m.* FROM unnest(?::text[]) AS x(key) CROSS JOIN LATERAL (SELECT " + sel + " FROM " + table +
-			" AS k WHERE k.tenant_id = ? AND k." + col + " = x.key AND k." + col + " <> '' OFFSET 0) AS m"
+			" AS k WHERE k.tenant_id = ? AND k." + col + " = x.key AND k." + col + " <> '' OFFSET 0" + forUpdate + ") AS m"
 		return q, append(append([]any{pgdialect.Array(keys)}, selArgs...), t)
 	}
 	js, _ := json.Marshal(keys)
@@ -212,7 +217,7 @@ const leadMatchCols = "k.id, k.contact_name, k.company, k.title, k.phone, k.emai
 // tenant's leads), then sorts them oldest first so the match a row meets
 // does not depend on the plan (an ORDER BY would lead SQLite to walk the
 // tenant's leads by id).
-func (r *runner) findLeads(ctx context.Context, tx bun.Tx, phones, emails []string) ([]existing, error) {
+func (r *runner) findLeads(ctx context.Context, tx bun.IDB, phones, emails []string, lock bool) ([]existing, error) {
 	scope, sargs := r.p.ScopeSQL("k.tenant_id", "k.owner_id", "k.department_id")
 	sel := leadMatchCols + ", CASE WHEN " + scope + " THEN 1 ELSE 0 END AS in_scope"
 	var parts []string
@@ -222,7 +227,7 @@ func (r *runner) findLeads(ctx context.Context, tx bun.Tx, phones, emails []stri
 		keys []string
 	}{{"phone_key", phones}, {"email_key", emails}} {
 		if len(b.keys) > 0 {
-			q, a := r.keyBranch(sel, sargs, "leads", b.col, b.keys)
+			q, a := r.keyBranch(sel, sargs, "leads", b.col, b.keys, lock)
 			parts, args = append(parts, q), append(args, a...)
 		}
 	}
@@ -241,7 +246,7 @@ func (r *runner) findLeads(ctx context.Context, tx bun.Tx, phones, emails []stri
 // findCustomers reads, per matching key, the customers sharing it with the
 // chunk: by their own phone, email or company key, or a contact's phone or
 // email. Oldest customer first.
-func (r *runner) findCustomers(ctx context.Context, tx bun.Tx, phones, emails, companies []string) ([]customerHit, error) {
+func (r *runner) findCustomers(ctx context.Context, tx bun.IDB, phones, emails, companies []string) ([]customerHit, error) {
 	var parts []string
 	var args []any
 	for _, b := range []struct {
@@ -253,7 +258,7 @@ func (r *runner) findCustomers(ctx context.Context, tx bun.Tx, phones, emails, c
 		{"contacts", "customer_id", "phone_key", "p:", phones}, {"contacts", "customer_id", "email_key", "e:", emails},
 	} {
 		if len(b.keys) > 0 {
-			q, a := r.keyBranch("k."+b.idCol+" AS cid, '"+b.prefix+"' || k."+b.col+" AS key", nil, b.table, b.col, b.keys)
+			q, a := r.keyBranch("k."+b.idCol+" AS cid, '"+b.prefix+"' || k."+b.col+" AS key", nil, b.table, b.col, b.keys, false)
 			parts, args = append(parts, q), append(args, a...)
 		}
 	}
