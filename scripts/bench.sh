@@ -28,10 +28,10 @@ bin/rudder-bench --rudder bin/rudder --out BENCHMARKS.md "$@"
 # The in-process Go benchmarks: the whole handler stack (middleware, auth,
 # huma, SQL) per request without the network, on SQLite and PostgreSQL.
 log "go benchmarks"
-# The lead-list and funnel benchmarks seed a million rows per database:
+# The lead-list, funnel and 1M-import benchmarks write a million rows per database:
 # they run last, in a run of their own (allowed 90 minutes), so the gigabytes
 # they write and drop do not weigh on the others' numbers.
-heavy='BenchmarkLeadList1M|BenchmarkFunnel'
+heavy='BenchmarkLeadList1M|BenchmarkFunnel|BenchmarkImportLeads1M'
 go_bench=$(
 	go test -run '^$' -bench . -skip "$heavy" -benchtime 2s -benchmem ./internal/api/ 2>&1 | grep -E '^(Benchmark|goos|goarch|cpu)'
 	go test -run '^$' -bench "$heavy" -benchtime 2s -benchmem -timeout 90m ./internal/api/ 2>&1 | grep -E '^Benchmark'

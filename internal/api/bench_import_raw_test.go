@@ -42,7 +42,7 @@ func rawImportRows(tenant, owner, importID string, first, n int, sqliteTimes boo
 }
 
 // rawBulkInsert is the import's raw-database limit: the rows written
-// straight into leads in transactions of importer.ChunkRows, with nothing
+// straight into leads in transactions of the importer's chunk size, with nothing
 // read, parsed, looked up or counted. PostgreSQL gets COPY on two
 // connections at once (as the importer keeps two chunks in flight);
 // SQLite, with its one writer, prepared 100-row INSERTs and one statement
@@ -50,9 +50,10 @@ func rawImportRows(tenant, owner, importID string, first, n int, sqliteTimes boo
 // to the importer). It returns rows per second.
 func rawBulkInsert(b *testing.B, e *apitest.Env, rows [][]any) float64 {
 	ctx := context.Background()
-	chunks := make(chan [][]any, len(rows)/importer.ChunkRows+1)
-	for s := 0; s < len(rows); s += importer.ChunkRows {
-		chunks <- rows[s:min(s+importer.ChunkRows, len(rows))]
+	size := importer.ChunkRowsOf(e.DB.Dialect)
+	chunks := make(chan [][]any, len(rows)/size+1)
+	for s := 0; s < len(rows); s += size {
+		chunks <- rows[s:min(s+size, len(rows))]
 	}
 	close(chunks)
 	write := rawSQLiteChunk

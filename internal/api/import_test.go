@@ -276,15 +276,16 @@ func TestImportDuplicatesAcrossChunks(t *testing.T) {
 		rep := e.Demo("east1.rep1@demo.local")
 		old := rep.Do("POST", "/api/v1/leads", map[string]any{"contact_name": "跨块老客户", "phone": "13866660000",
 			"email": "old@chunks.test", "source": "官网"}).Want(201).Map()
-		const n = 3 * importer.ChunkRows
-		// Data row i (0-based) is file row i+2; chunk k holds data rows [k*ChunkRows, (k+1)*ChunkRows).
+		chunk := importer.ChunkRowsOf(d.Dialect)
+		n := 3 * chunk
+		// Data row i (0-based) is file row i+2; chunk k holds data rows [k*chunk, (k+1)*chunk).
 		special := map[int]string{
-			10:                         "跨块甲,13866661111,,,",         // chunk 1 creates 跨块甲
-			importer.ChunkRows + 10:    "跨块甲改,13866661111,,,转介绍",     // chunk 2: the lead chunk 1 created
-			importer.ChunkRows + 20:    "跨块老客户,13866660000,,展会,",     // chunk 2: the old lead by phone
-			2*importer.ChunkRows + 20:  "跨块老客户,,old@chunks.test,,制造", // chunk 3: the old lead by email
-			2*importer.ChunkRows + 30:  "跨块乙,,b@chunks.test,,",       // chunk 3 creates 跨块乙 …
-			2*importer.ChunkRows + 999: "跨块乙改,,B@Chunks.test,,",      // … and a later row of it updates it
+			10:            "跨块甲,13866661111,,,",         // chunk 1 creates 跨块甲
+			chunk + 10:    "跨块甲改,13866661111,,,转介绍",     // chunk 2: the lead chunk 1 created
+			chunk + 20:    "跨块老客户,13866660000,,展会,",     // chunk 2: the old lead by phone
+			2*chunk + 20:  "跨块老客户,,old@chunks.test,,制造", // chunk 3: the old lead by email
+			2*chunk + 30:  "跨块乙,,b@chunks.test,,",       // chunk 3 creates 跨块乙 …
+			2*chunk + 999: "跨块乙改,,B@Chunks.test,,",      // … and a later row of it updates it
 		}
 		file := func(prefix string) []byte {
 			var b strings.Builder
@@ -330,7 +331,7 @@ func TestImportDuplicatesAcrossChunks(t *testing.T) {
 			}
 		}
 		rep2 := reportRows(t, rep, up.Import.ID)
-		if note := rep2[fmt.Sprint(importer.ChunkRows+12)]; len(note) != 4 || !strings.Contains(note[2], "跨块甲") || note[3] != "duplicate" {
+		if note := rep2[fmt.Sprint(chunk+12)]; len(note) != 4 || !strings.Contains(note[2], "跨块甲") || note[3] != "duplicate" {
 			t.Fatalf("chunk 2's note on chunk 1's lead: %q", note)
 		}
 		// Skip: the second file's rows all match the first's leads (by phone), across every chunk.
@@ -367,7 +368,7 @@ func TestImportBadFiles(t *testing.T) {
 			t.Fatalf("a refused upload wrote an import: %d → %d", before, after)
 		}
 		// Oversized: refused from its declared length before it is read.
-		big := bytes.Repeat([]byte("a,b\n"), (51<<20)/4+1)
+		big := bytes.Repeat([]byte("a,b\n"), (importer.MaxFileBytes+1<<20)/4+1)
 		upload(t, rep, "big.csv", big).Want(413)
 		// With an Idempotency-Key too.
 		upload(t, rep, "big.csv", big, "Idempotency-Key", "big-1").Want(413)
@@ -739,9 +740,10 @@ func TestImportUpdateMeetsConcurrentEdits(t *testing.T) {
 		}
 
 		// Edit every lead's notes over and over while the update import runs
-		// through rowsPerLead × ChunkRows rows that all match them.
+		// through rowsPerLead chunks of rows that all match them.
 		done := make(chan importJob)
-		go func() { done <- run(file("再导入", rowsPerLead*importer.ChunkRows), "update") }()
+		rows := rowsPerLead * importer.ChunkRowsOf(d.Dialect)
+		go func() { done <- run(file("再导入", rows), "update") }()
 		var j importJob
 		edits, wrote := 0, map[string]string{}
 	edit:
@@ -765,7 +767,7 @@ func TestImportUpdateMeetsConcurrentEdits(t *testing.T) {
 				edits++
 			}
 		}
-		if j.Status != "done" || j.UpdatedRows != rowsPerLead*importer.ChunkRows {
+		if j.Status != "done" || j.UpdatedRows != rows {
 			t.Fatalf("update import: %+v", j)
 		}
 		if edits == 0 {

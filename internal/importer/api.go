@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -14,7 +15,7 @@ import (
 
 // ImportFileForm is the multipart upload.
 type ImportFileForm struct {
-	File huma.FormFile `form:"file" contentType:"text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/octet-stream" required:"true" doc:"A CSV (UTF-8, with or without BOM, or GB18030) or XLSX file of at most 50 MiB; the first row is the header."`
+	File huma.FormFile `form:"file" contentType:"text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/octet-stream" required:"true" doc:"A CSV (UTF-8, with or without BOM, or GB18030) or XLSX file of at most 200 MiB; the first row is the header."`
 }
 
 // ImportUploadInput is the upload request.
@@ -54,6 +55,10 @@ type ImportJobOutput struct {
 
 // uploadLimit: the file plus the multipart envelope.
 const uploadLimit = MaxFileBytes + 1<<20
+
+// uploadTime is how long an upload may take to arrive (200 MiB at about
+// 3 Mbit/s).
+const uploadTime = 10 * time.Minute
 
 // Register adds the import operations.
 func Register(api huma.API, s *Service) {
@@ -167,9 +172,13 @@ func limitUpload(api huma.API) func(huma.Context, func(huma.Context)) {
 		r, w := humago.Unwrap(ctx)
 		if r.ContentLength > uploadLimit {
 			_ = huma.WriteErr(api, ctx, http.StatusRequestEntityTooLarge,
-				"the upload is "+strconv.FormatInt(r.ContentLength>>20, 10)+" MiB; files of at most 50 MiB are accepted")
+				"the upload is "+strconv.FormatInt(r.ContentLength>>20, 10)+" MiB; files of at most "+
+					strconv.Itoa(MaxFileBytes>>20)+" MiB are accepted")
 			return
 		}
+		// The server's read timeout suits requests, not a file of a million
+		// rows sent over a slow line: this one upload may take ten minutes.
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadTime))
 		r.Body = http.MaxBytesReader(w, r.Body, uploadLimit)
 		next(ctx)
 	}

@@ -173,7 +173,7 @@ type xlsxRows struct {
 
 // xlsxUnzipLimit bounds what a workbook may unpack to (excelize allows
 // 16 GB, and reads every part but the sheets and shared strings into
-// memory): a 50 MiB upload of a million rows unpacks to a few hundred MiB,
+// memory): an upload of a million rows unpacks to a few hundred MiB,
 // a zip bomb to far more. A variable so a test can lower it.
 var xlsxUnzipLimit int64 = 1 << 30
 

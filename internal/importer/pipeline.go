@@ -26,8 +26,8 @@ type chunk struct {
 	counts          // what the committed chunk did
 }
 
-func newChunk() *chunk {
-	return &chunk{rows: make([]row, 0, ChunkRows), done: make(chan struct{})}
+func newChunk(rows int) *chunk {
+	return &chunk{rows: make([]row, 0, rows), done: make(chan struct{})}
 }
 
 // waitPrev waits for the previous chunk to be committed; a failed one
@@ -71,7 +71,7 @@ func (r *runner) flush(ctx context.Context) error {
 	if c.processed == 0 {
 		return nil
 	}
-	r.cur = newChunk()
+	r.cur = newChunk(r.chunkRows)
 	if len(r.busy) == maxBusy {
 		if err := r.finish(); err != nil {
 			return err

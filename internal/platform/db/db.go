@@ -85,6 +85,14 @@ func openPostgres(ctx context.Context, raw string) (*DB, error) {
 	return d, nil
 }
 
+// writerCacheKiB is the write connection's page cache (SQLite's default is
+// 2 MiB). A large transaction, an import chunk of 10,000 leads say, dirties
+// pages all over a large table's indexes; with the default cache it spills
+// them to the log before the commit and reads them back for the next rows
+// (a file of 1,000,000 leads: 66 s with 2 MiB, 57 s with 64 MiB and larger
+// chunks). Pages are taken as they are used: an idle server keeps none.
+const writerCacheKiB = 64 << 10
+
 func openSQLite(ctx context.Context, o Options) (*DB, error) {
 	dir := o.DataDir
 	if dir == "" {
@@ -96,7 +104,8 @@ func openSQLite(ctx context.Context, o Options) (*DB, error) {
 	path := filepath.Join(dir, "rudder.db")
 	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)"
 	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=temp_store(MEMORY)&_txlock=immediate"+
-		fmt.Sprintf("&_pragma=wal_autocheckpoint(%d)&_pragma=journal_size_limit(%d)", writerCheckpointPages, walSizeLimit))
+		fmt.Sprintf("&_pragma=cache_size(-%d)&_pragma=wal_autocheckpoint(%d)&_pragma=journal_size_limit(%d)",
+			writerCacheKiB, writerCheckpointPages, walSizeLimit))
 	if err != nil {
 		return nil, err
 	}

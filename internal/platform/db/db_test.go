@@ -55,6 +55,8 @@ func TestSQLitePragmas(t *testing.T) {
 		{"journal_mode", "wal"}, {"synchronous", "2"}, {"foreign_keys", "1"}, {"busy_timeout", "10000"}, {"query_only", "0"},
 		// The checkpointer checkpoints; the writer only should it fall behind.
 		{"wal_autocheckpoint", "4000"}, {"journal_size_limit", "67108864"},
+		// Import chunks of 10,000 leads keep their dirty pages in memory.
+		{"cache_size", "-65536"},
 	} {
 		var got string
 		if err := d.Write.QueryRowContext(ctx, "PRAGMA "+c.pragma).Scan(&got); err != nil {

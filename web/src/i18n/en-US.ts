@@ -611,7 +611,7 @@ const enUS: Messages = {
   'import.step.mapping': 'Map columns',
   'import.step.result': 'Result',
   'import.drop': 'Click or drop a CSV or Excel file',
-  'import.dropHint': 'CSV (UTF-8 or GB18030) or XLSX, header in the first row, up to 50 MB',
+  'import.dropHint': 'CSV (UTF-8 or GB18030) or XLSX, header in the first row, up to 200 MB',
   'import.fileInfo': '{name} · rows: {rows}',
   'import.column': 'Column',
   'import.sample': 'Sample',

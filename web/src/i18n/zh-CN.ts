@@ -609,7 +609,7 @@ const zhCN = {
   'import.step.mapping': '对应字段',
   'import.step.result': '导入结果',
   'import.drop': '点击或拖入 CSV / Excel 文件',
-  'import.dropHint': 'CSV（UTF-8 或 GB18030）或 XLSX，第一行为表头，最大 50 MB',
+  'import.dropHint': 'CSV（UTF-8 或 GB18030）或 XLSX，第一行为表头，最大 200 MB',
   'import.fileInfo': '{name} · {rows} 行',
   'import.column': '文件列',
   'import.sample': '示例',
