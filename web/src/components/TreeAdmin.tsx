@@ -37,7 +37,7 @@ export function TreeAdmin(p: TreeAdminProps) {
       </Col>
       <Col xs={24} md={14} lg={16}>
         {p.title !== undefined ? (
-          <Card size="small" title={p.title} data-testid={p.detailTestId} extra={p.actions}>
+          <Card size="small" className="rudder-tree-node" title={p.title} data-testid={p.detailTestId} extra={p.actions}>
             <Tabs
               items={[
                 { key: 'info', label: t('tab.details'), children: p.details },
