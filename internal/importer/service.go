@@ -251,10 +251,10 @@ type runner struct {
 	job  *ImportJob
 	cols [numFields]int
 	p    *auth.Principal
-	cur  *chunk   // the chunk being read
+	cur  *chunk // the chunk being read
 	// chunkRows is the database's chunk size (ChunkRowsOf).
 	chunkRows int
-	busy []*chunk // chunks being written, oldest first (at most two)
+	busy      []*chunk // chunks being written, oldest first (at most two)
 	// total is the sum of the committed chunks' counters.
 	total struct{ processed, created, updated, skipped, errors int }
 }
